@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+#
+# charon top-level Makefile.  `make help` lists the targets and variables.
+
+ARCHES := arm64 arm ppc64le ppc64 x86_64
+
+O ?= build
+V ?= 0
+PYTHON ?= /usr/bin/python3
+export O V
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+MAKEFLAGS += --no-print-directory
+
+.DEFAULT_GOAL := all
+include mk/newlib.mk
+
+# ---------------------------------------------------------------------------
+ifneq ($(ARCH),)
+# One target architecture.
+include mk/target.mk
+
+all: target
+
+else
+# Every target architecture whose toolchain is installed; the rest are
+# skipped with the reason.
+all: $(addprefix build-,$(ARCHES))
+
+build-%: $(NEWLIB_STAMP)
+	$(Q)$(MAKE) ARCH=$* SKIP_MISSING=1 target
+
+endif
+
+# ---------------------------------------------------------------------------
+# Host side: unit tests (cmocka, ASan+UBSan) and benchmarks.
+include mk/host.mk
+
+deps:
+	$(Q)scripts/install-deps
+
+# make check: install what is missing, build all five targets and the host
+# tests, run the whole suite; ends with pytest's summary line.
+check: deps
+	$(Q)$(MAKE) check-build
+	$(Q)$(PYTHON) -m pytest $(PYTEST_ARGS) tests
+
+check-build: host-tests $(addprefix check-build-,$(ARCHES))
+
+check-build-%: $(NEWLIB_STAMP) $(O)/gen/sha256_vectors.h
+	$(Q)$(MAKE) ARCH=$* target-tests
+
+run: deps
+	@echo "make run: no boot target exists yet (the arm64 stub is the next step)."
+	@echo "For now: 'make' builds the target libraries, 'make check' runs the tests."
+	@exit 1
+
+bench: deps
+	$(Q)$(MAKE) ARCH=x86_64 target
+	$(Q)$(MAKE) bench-build
+	$(O)/host/bench/sha256-bench
+
+bench-callgrind: deps
+	$(Q)$(MAKE) ARCH=x86_64 target
+	$(Q)$(MAKE) bench-build
+	$(Q)scripts/callgrind-ipb $(O)/host/bench/sha256-ipb
+
+clean:
+	rm -rf $(O)
+
+help:
+	@echo 'charon: kexec purgatory / boot stub for arm64 arm ppc64le ppc64 x86_64'
+	@echo
+	@echo 'The two commands a newcomer needs (each installs its dependencies):'
+	@echo '  make run         build and boot the default kernel through the stub in QEMU'
+	@echo '  make check       build all five targets and run the whole test suite'
+	@echo
+	@echo 'Targets:'
+	@echo '  all (default)    build every target whose cross compiler is installed;'
+	@echo '                   the others are skipped with the reason'
+	@echo '  deps             scripts/install-deps: apt-install what is missing'
+	@echo '  bench            SHA-256 throughput, ours vs OpenSSL (ratios)'
+	@echo '  bench-callgrind  instructions per byte of our portable SHA-256'
+	@echo '  print-flags      with ARCH=: show the compiler and freestanding flags'
+	@echo '  clean            remove $$(O)'
+	@echo
+	@echo 'Variables:'
+	@echo '  ARCH=<a>         one of: $(ARCHES)'
+	@echo '  CROSS_COMPILE=p  toolchain prefix (default per ARCH, e.g. aarch64-linux-gnu-)'
+	@echo '  O=dir            build directory (default: build)'
+	@echo '  V=1              show full commands'
+	@echo '  PYTEST_ARGS=...  extra pytest arguments for make check (e.g. -k sha256)'
+
+.PHONY: all deps check check-build run bench bench-callgrind clean help
