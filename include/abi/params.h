@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The loader <-> stub contract: the stub image header and the parameter
+ * block, the only thing a loader writes into the stub.
+ *
+ * Export-header rules: fixed-width types only, no prototypes, and no include
+ * but the compiler's own freestanding <stdint.h>.  Assembly includes it with
+ * __ASSEMBLY__ defined and sees only the constants.  Every multi-byte field is in the STUB's byte order (little-
+ * endian except on big-endian ppc64).  Addresses are physical.  Offsets are
+ * part of the ABI and are checked with _Static_assert below; assembly uses
+ * the CHARON_*_OFF constants.  docs/abi.md describes each field.
+ */
+#ifndef ABI_PARAMS_H
+#define ABI_PARAMS_H
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+#endif
+
+#define CHARON_HDR_MAGIC	0x4e524843u	/* "CHRN" read as LE u32 */
+#define CHARON_PARAMS_MAGIC	0x50524843u	/* "CHRP" read as LE u32 */
+#define CHARON_ABI_VERSION	1u
+
+#define CHARON_MAX_REGIONS	16
+#define CHARON_MAX_COPIES	16
+#define CHARON_LABEL_LEN	16
+#define CHARON_DIGEST_LEN	32
+
+/* where the image header sits in the stub image, per architecture */
+#define CHARON_HDR_OFF_ARM64	0x40	/* after the Linux arm64 Image header */
+
+/* charon_image_header.arch */
+#define CHARON_ARCH_ARM64	1u
+#define CHARON_ARCH_ARM		2u
+#define CHARON_ARCH_PPC64LE	3u
+#define CHARON_ARCH_PPC64	4u
+#define CHARON_ARCH_X86_64	5u
+
+/* charon_params.flags */
+#define CHARON_F_VERBOSE	(1u << 0)	/* print each region as verified */
+
+/* charon_params.fail_policy: what the stub does when it refuses to boot */
+#define CHARON_FAIL_HALT	0u	/* stop the CPU, forever */
+#define CHARON_FAIL_RESET	1u	/* reset the machine (PSCI SYSTEM_RESET on arm64) */
+#define CHARON_FAIL_POWEROFF	2u	/* power off (PSCI SYSTEM_OFF on arm64) */
+#define CHARON_FAIL_TEST_EXIT	3u	/* tests: leave QEMU with exit code 1
+					   (arm64: semihosting SYS_EXIT) */
+
+/* charon_console.kind */
+#define CHARON_CON_NONE		0u
+#define CHARON_CON_PL011	1u
+#define CHARON_CON_NS16550_MMIO	2u
+#define CHARON_CON_NS16550_IO	3u
+#define CHARON_CON_OPAL		4u
+#define CHARON_CON_HVTERM	5u
+
+#ifndef __ASSEMBLY__
+/*
+ * The image header: found at CHARON_HDR_OFF_<arch> in the stub image (flat
+ * binary), written at build time, read-only for loaders.
+ */
+struct charon_image_header {
+	uint32_t magic;		/* 0x00 CHARON_HDR_MAGIC */
+	uint16_t abi_version;	/* 0x04 CHARON_ABI_VERSION */
+	uint16_t arch;		/* 0x06 CHARON_ARCH_* */
+	uint32_t header_size;	/* 0x08 sizeof(struct charon_image_header) */
+	uint32_t params_offset;	/* 0x0c image offset of the parameter block */
+	uint32_t params_size;	/* 0x10 sizeof(struct charon_params) of this stub */
+	uint32_t file_size;		/* 0x14 bytes of the flat image */
+	uint32_t mem_size;		/* 0x18 bytes the stub occupies, bss and stack included */
+	uint32_t entry_offset;	/* 0x1c image offset of the entry point */
+	uint32_t load_align;	/* 0x20 required load address alignment */
+	uint32_t reserved[3];	/* 0x24 zero */
+};					/* 0x30 */
+
+struct charon_region {
+	uint64_t start;	/* 0x00 first byte */
+	uint64_t len;		/* 0x08 bytes; start + len must not wrap */
+	char label[CHARON_LABEL_LEN];	/* 0x10 NUL-padded, e.g. "kernel" */
+	uint8_t sha256[CHARON_DIGEST_LEN]; /* 0x20 expected digest */
+};					/* 0x40 */
+
+struct charon_copy {			/* chainloader mode: image -> RAM */
+	uint64_t src_offset;	/* 0x00 offset in the stub image */
+	uint64_t dst;		/* 0x08 destination address */
+	uint64_t len;		/* 0x10 bytes */
+};					/* 0x18 */
+
+struct charon_console {
+	uint32_t kind;		/* 0x00 CHARON_CON_* */
+	uint32_t reg_shift;		/* 0x04 register stride = 1 << reg_shift */
+	uint64_t base;	/* 0x08 MMIO address or I/O port */
+};					/* 0x10 */
+
+struct charon_next {
+	uint64_t entry;	/* 0x00 address the stub jumps to */
+	uint64_t regs[4];	/* 0x08 boot registers, arch order:
+					   arm64 x0..x3, arm r0..r2,
+					   ppc64 r3..r5, x86_64 rsi */
+	union {				/* 0x28 */
+		uint64_t raw[8];
+	} arch;
+};					/* 0x68 */
+
+struct charon_params {
+	uint32_t magic;		/* 0x000 CHARON_PARAMS_MAGIC */
+	uint32_t version;		/* 0x004 CHARON_ABI_VERSION */
+	uint32_t size;		/* 0x008 sizeof(struct charon_params) */
+	uint32_t flags;		/* 0x00c CHARON_F_* */
+	uint32_t nr_regions;	/* 0x010 <= CHARON_MAX_REGIONS */
+	uint32_t nr_copies;		/* 0x014 <= CHARON_MAX_COPIES */
+	uint32_t fail_policy;	/* 0x018 CHARON_FAIL_* */
+	uint32_t reserved0;		/* 0x01c zero */
+	struct charon_console console;	/* 0x020 */
+	struct charon_next next;	/* 0x030 */
+	struct charon_region regions[CHARON_MAX_REGIONS]; /* 0x098 */
+	struct charon_copy copies[CHARON_MAX_COPIES];	  /* 0x498 */
+};					/* 0x618 */
+
+#define CHARON_PARAMS_SIZE	0x618
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define CHARON_ABI_CHECK(type, field, off)				\
+	_Static_assert(__builtin_offsetof(struct type, field) == (off),	\
+		       #type "." #field " moved")
+CHARON_ABI_CHECK(charon_image_header, params_offset, 0x0c);
+CHARON_ABI_CHECK(charon_image_header, entry_offset, 0x1c);
+CHARON_ABI_CHECK(charon_region, sha256, 0x20);
+CHARON_ABI_CHECK(charon_copy, len, 0x10);
+CHARON_ABI_CHECK(charon_console, base, 0x08);
+CHARON_ABI_CHECK(charon_next, regs, 0x08);
+CHARON_ABI_CHECK(charon_next, arch, 0x28);
+CHARON_ABI_CHECK(charon_params, console, 0x020);
+CHARON_ABI_CHECK(charon_params, next, 0x030);
+CHARON_ABI_CHECK(charon_params, regions, 0x098);
+CHARON_ABI_CHECK(charon_params, copies, 0x498);
+_Static_assert(sizeof(struct charon_image_header) == 0x30, "image header size");
+_Static_assert(sizeof(struct charon_region) == 0x40, "region size");
+_Static_assert(sizeof(struct charon_next) == 0x68, "next size");
+_Static_assert(sizeof(struct charon_params) == CHARON_PARAMS_SIZE,
+	       "parameter block size");
+#endif /* C11 */
+#endif /* !__ASSEMBLY__ */
+
+#endif /* ABI_PARAMS_H */

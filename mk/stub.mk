@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+# (stub build rules are in mk/target.mk)
