@@ -42,7 +42,6 @@ endif
 # Host side: unit tests (cmocka, ASan+UBSan) and benchmarks.
 include mk/host.mk
 include mk/loader.mk
-include mk/stub.mk
 
 deps:
 	$(Q)scripts/install-deps

@@ -1,2 +1,0 @@
-# SPDX-License-Identifier: MIT
-# (stub build rules are in mk/target.mk)
