@@ -27,6 +27,8 @@ endif
 endif
 
 OBJ := $(O)/$(ARCH)
+# a change of flags rebuilds everything of this ARCH
+BUILD_DEPS := mk/target.mk arch/$(SRCARCH)/arch.mk include/lib/hidden.h
 
 # --- freestanding flags for everything that runs in the stub ---------------
 GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
@@ -34,6 +36,7 @@ GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
 LIBGCC := $(shell $(CC) $(ARCH_CFLAGS) -print-libgcc-file-name 2>/dev/null)
 
 TARGET_CPPFLAGS := -nostdinc -isystem $(GCC_INC) -isystem $(NEWLIB_GEN) \
+	-include include/lib/hidden.h \
 	-isystem $(NEWLIB_INC) -Iinclude
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-common -fno-strict-aliasing \
@@ -76,7 +79,7 @@ $(OBJ)/libnewlib-str.a: $(NEWLIB_OBJS)
 include lib/objects.mk
 LIB_OBJS := $(addprefix $(OBJ)/lib/,$(lib-y))
 
-$(OBJ)/lib/%.o: lib/%.c $(NEWLIB_STAMP) mk/target.mk arch/$(SRCARCH)/arch.mk
+$(OBJ)/lib/%.o: lib/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
@@ -130,13 +133,68 @@ $(TEST_DIR)/runner: $(MAKEFILE_LIST)
 	$(Q)mkdir -p $(@D)
 	$(Q)echo "$(QEMU_USER)" > $@
 
+# --- the stub: $(OBJ)/charon-stub.elf and the flat $(OBJ)/charon-stub.bin ---
+ifneq ($(arch-y),)
+include purgatory/objects.mk
+LD := $(CROSS_COMPILE)ld
+READELF := $(CROSS_COMPILE)readelf
+STUB_OBJS := $(addprefix $(OBJ)/arch/,$(arch-y)) \
+	$(addprefix $(OBJ)/purgatory/,$(purgatory-y))
+STUB_LIBS := $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(LIBGCC)
+STUB := $(OBJ)/charon-stub.bin
+STUB_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack \
+	-z max-page-size=4096 --orphan-handling=error --gc-sections \
+	--no-undefined --build-id=none
+
+$(OBJ)/arch/%.o: arch/$(SRCARCH)/%.S $(NEWLIB_STAMP) $(BUILD_DEPS)
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_ASFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/arch/%.o: arch/$(SRCARCH)/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/purgatory/%.o: purgatory/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(STUB_OBJS:.o=.d)
+
+$(OBJ)/stub.lds: linker/stub.lds.S arch/$(SRCARCH)/lds.h include/abi/params.h
+	$(call msg,LDS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -E -P -x c -D__ASSEMBLY__ -Iinclude \
+		-DSTUB_ARCH_LDS_H='"arch/$(SRCARCH)/lds.h"' -I. -o $@ $<
+
+# link, then refuse anything but RELATIVE dynamic relocations and any
+# undefined symbol (scripts/check-stub)
+$(OBJ)/charon-stub.elf: $(STUB_OBJS) $(STUB_LIBS) $(OBJ)/stub.lds scripts/check-stub
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(STUB_LDFLAGS) -T $(OBJ)/stub.lds -Map $(OBJ)/charon-stub.map \
+		-o $@ $(STUB_OBJS) --start-group $(STUB_LIBS) --end-group
+	$(Q)scripts/check-stub --readelf $(READELF) --relative $(ARCH_RELOC_RELATIVE) $@
+
+$(STUB): $(OBJ)/charon-stub.elf
+	$(call msg,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)want=$$(printf "%d" 0x$$($(NM) $< | awk '$$3 == "_charon_file_size" { print $$1 }')); \
+	got=$$(stat -c %s $@); \
+	if [ "$$want" != "$$got" ]; then \
+		echo "error: $@ is $$got bytes, the image header says $$want" >&2; \
+		rm -f $@; exit 1; \
+	fi
+endif
+
 # --- goals -------------------------------------------------------------------
 ifeq ($(TOOLCHAIN_MISSING),1)
 target target-tests:
 	@echo "  SKIP    $(ARCH): compiler '$(CC)' not found (apt install $(DEB_CROSS_GCC))"
 else
-target: $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(OBJ)/.linkcheck
-	@echo "  DONE    $(ARCH): $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a"
+target: $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(OBJ)/.linkcheck $(STUB)
+	@echo "  DONE    $(ARCH): $(if $(STUB),$(STUB) ($$(stat -c %s $(STUB)) bytes), libraries only: no stub for $(ARCH) yet)"
 
 target-tests: target $(TARGET_TESTS) $(TEST_DIR)/runner
 endif

@@ -16,3 +16,7 @@ ARCH_ASFLAGS :=
 # and q registers need FP enabled, so memset comes from newlib's generic C.
 NEWLIB_MACHINE := aarch64
 NEWLIB_ASM := memcpy memmove memcmp memchr strlen strnlen strcmp strncmp
+
+# the stub's arch objects (arch/arm64/) and the linker script's values
+arch-y := entry.o setup.o
+ARCH_RELOC_RELATIVE := R_AARCH64_RELATIVE

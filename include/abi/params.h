@@ -24,6 +24,8 @@
 #define CHARON_MAX_REGIONS	16
 #define CHARON_MAX_COPIES	16
 #define CHARON_LABEL_LEN	16
+#define CHARON_PARAMS_SIZE	0x618	/* sizeof(struct charon_params) */
+#define CHARON_HDR_SIZE		0x30	/* sizeof(struct charon_image_header) */
 #define CHARON_DIGEST_LEN	32
 
 /* where the image header sits in the stub image, per architecture */
@@ -45,6 +47,12 @@
 #define CHARON_FAIL_POWEROFF	2u	/* power off (PSCI SYSTEM_OFF on arm64) */
 #define CHARON_FAIL_TEST_EXIT	3u	/* tests: leave QEMU with exit code 1
 					   (arm64: semihosting SYS_EXIT) */
+
+/* charon_next.arch.raw[] use per architecture */
+#define CHARON_ARM64_PSCI	0	/* raw[0]: PSCI conduit, below */
+#define CHARON_PSCI_NONE	0u
+#define CHARON_PSCI_HVC		1u
+#define CHARON_PSCI_SMC		2u
 
 /* charon_console.kind */
 #define CHARON_CON_NONE		0u
@@ -117,8 +125,6 @@ struct charon_params {
 	struct charon_copy copies[CHARON_MAX_COPIES];	  /* 0x498 */
 };					/* 0x618 */
 
-#define CHARON_PARAMS_SIZE	0x618
-
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define CHARON_ABI_CHECK(type, field, off)				\
 	_Static_assert(__builtin_offsetof(struct type, field) == (off),	\
@@ -134,7 +140,8 @@ CHARON_ABI_CHECK(charon_params, console, 0x020);
 CHARON_ABI_CHECK(charon_params, next, 0x030);
 CHARON_ABI_CHECK(charon_params, regions, 0x098);
 CHARON_ABI_CHECK(charon_params, copies, 0x498);
-_Static_assert(sizeof(struct charon_image_header) == 0x30, "image header size");
+_Static_assert(sizeof(struct charon_image_header) == CHARON_HDR_SIZE,
+	       "image header size");
 _Static_assert(sizeof(struct charon_region) == 0x40, "region size");
 _Static_assert(sizeof(struct charon_next) == 0x68, "next size");
 _Static_assert(sizeof(struct charon_params) == CHARON_PARAMS_SIZE,

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arm64 entry: the Image header, our image header, and the code that runs
+ * before C.
+ *
+ * Entered from (all: MMU off, any load address that is 4 KiB aligned):
+ * | caller                          | EL      | registers                   |
+ * |---------------------------------|---------|-----------------------------|
+ * | Linux kexec (cpu_soft_restart)  | EL2/EL1 | x0..x3: ignored             |
+ * | QEMU -device loader,cpu-num=0   | EL1, or EL2 with virtualization=on;  |
+ * |                                 |         | all zero                    |
+ * | U-Boot booti, firmware (Image)  | EL2/EL1 | x0 = DTB: ignored           |
+ * Everything the stub needs comes from its parameter block.
+ *
+ * Leaves for the next kernel (Documentation/arch/arm64/booting.rst):
+ *   x0 = DTB, x1 = x2 = x3 = 0 (from the block's next.regs), same EL as
+ *   entered, MMU off, D-cache off with the loaded regions cleaned to PoC,
+ *   I-cache invalidated, DAIF all masked.
+ */
+#include <abi/params.h>
+
+/* x = address of sym, PC-relative (the image is linked at 0) */
+	.macro	adr_l, reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+	.endm
+
+/* Image header flags: little-endian, page size unspecified, anywhere */
+#define IMAGE_FLAGS	(1 << 3)
+
+	.section .head.text, "ax"
+	.globl	_head
+_head:
+	b	_start			/* ABI: 0x00 code0, the entry */
+	.long	0			/* ABI: 0x04 code1 */
+	.quad	0			/* ABI: 0x08 text_offset */
+	.long	_charon_mem_size	/* ABI: 0x10 image_size (a 32-bit */
+	.long	0			/* reloc: a 64-bit one would be dynamic) */
+	.quad	IMAGE_FLAGS		/* ABI: 0x18 flags */
+	.quad	0, 0, 0			/* ABI: 0x20 res2..res4 */
+	.long	0x644d5241		/* ABI: 0x38 magic "ARM\x64" */
+	.long	0			/* ABI: 0x3c res5, no PE header */
+
+	.org	CHARON_HDR_OFF_ARM64
+	.globl	charon_image_header
+charon_image_header:			/* struct charon_image_header */
+	.long	CHARON_HDR_MAGIC
+	.short	CHARON_ABI_VERSION
+	.short	CHARON_ARCH_ARM64
+	.long	CHARON_HDR_SIZE
+	.long	_charon_params_off
+	.long	CHARON_PARAMS_SIZE
+	.long	_charon_file_size
+	.long	_charon_mem_size
+	.long	0			/* entry_offset: the branch at 0 */
+	.long	0x1000			/* load_align: adrp is page-relative */
+	.long	0, 0, 0
+	.org	CHARON_HDR_OFF_ARM64 + CHARON_HDR_SIZE
+
+	.section .text.entry, "ax"
+	.type	_start, %function
+_start:
+	msr	daifset, #0xf		/* mask D, A, I, F */
+	adr	x19, _head		/* x19 = load address = load offset */
+	adr_l	x1, _stack_top
+	mov	sp, x1			/* sp = top of the stub's own stack */
+
+	/* for (p = _bss_start; p < _bss_end; p += 8) *p = 0; */
+	adr_l	x1, _bss_start
+	adr_l	x2, _bss_end
+.Lbss:	cmp	x1, x2
+	b.hs	.Lbss_done
+	str	xzr, [x1], #8
+	b	.Lbss
+.Lbss_done:
+	mov	x0, x19
+	bl	pg_relocate		/* w0 = 0 or -LIB_E*, kept for pg_main */
+	mov	w1, w0
+	mov	x0, x19
+	bl	pg_main			/* pg_main(load_addr, reloc_status) */
+.Lhang:	wfi				/* pg_main never returns */
+	b	.Lhang
+	.size	_start, . - _start
+
+/*
+ * arm64_enter(entry, x0, x1, x2, x3): jump to entry with x0..x3 set.
+ * Called with interrupts masked and caches maintained; never returns.
+ */
+	.text
+	.globl	arm64_enter
+	.type	arm64_enter, %function
+arm64_enter:
+	mov	x16, x0			/* x16 = next kernel's entry */
+	mov	x0, x1			/* x0 = DTB */
+	mov	x1, x2			/* x1 = 0 */
+	mov	x2, x3			/* x2 = 0 */
+	mov	x3, x4			/* x3 = 0 */
+	isb
+	br	x16
+	.size	arm64_enter, . - arm64_enter
+
+/*
+ * arm64_semihosting_exit(code): SYS_EXIT with ADP_Stopped_ApplicationExit;
+ * QEMU (-semihosting-config enable=on) exits with status code.
+ */
+	.globl	arm64_semihosting_exit
+	.type	arm64_semihosting_exit, %function
+arm64_semihosting_exit:
+	sub	sp, sp, #16
+	mov	x1, #0x0026
+	movk	x1, #0x2, lsl #16	/* x1 = 0x20026, ADP_Stopped_ApplicationExit */
+	stp	x1, x0, [sp]		/* parameter block { reason, code } */
+	mov	x1, sp
+	mov	x0, #0x18		/* SYS_EXIT */
+	hlt	#0xf000
+.Lsh_hang:
+	wfi				/* no semihosting: stay here */
+	b	.Lsh_hang
+	.size	arm64_semihosting_exit, . - arm64_semihosting_exit
+
+/* arm64_psci(fn, conduit): SMC or HVC call with x0 = fn; returns x0 */
+	.globl	arm64_psci
+	.type	arm64_psci, %function
+arm64_psci:
+	cmp	x1, #CHARON_PSCI_SMC
+	b.eq	.Lsmc
+	hvc	#0
+	ret
+.Lsmc:	smc	#0
+	ret
+	.size	arm64_psci, . - arm64_psci

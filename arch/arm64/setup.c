@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * arm64 hooks: state checks at entry, failure policy (PSCI, semihosting),
+ * cache maintenance and the hand-over.
+ */
+#include <purgatory/arch.h>
+#include <purgatory/pg.h>
+
+const uint32_t arch_id = CHARON_ARCH_ARM64;
+const uint32_t arch_reloc_relative = 1027;	/* R_AARCH64_RELATIVE */
+
+#define SCTLR_M		(1ull << 0)	/* MMU */
+#define SCTLR_C		(1ull << 2)	/* data cache */
+#define SCTLR_I		(1ull << 12)	/* instruction cache */
+
+#define PSCI_SYSTEM_OFF		0x84000008u
+#define PSCI_SYSTEM_RESET	0x84000009u
+
+void arm64_enter(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2,
+		 uint64_t x3) __attribute__((noreturn));
+void arm64_semihosting_exit(uint64_t code) __attribute__((noreturn));
+uint64_t arm64_psci(uint64_t fn, uint64_t conduit);
+
+static unsigned int arm64_el;
+static uint64_t arm64_sctlr;
+static const char *arm64_err = "";
+
+#define read_sysreg(r) ({						\
+	uint64_t __v;							\
+	__asm__ volatile("mrs %0, " #r : "=r"(__v));			\
+	__v;								\
+})
+
+int arch_init(const struct charon_params *p)
+{
+	(void)p;
+	arm64_el = (unsigned int)(read_sysreg(CurrentEL) >> 2) & 3;
+	switch (arm64_el) {
+	case 2:
+		arm64_sctlr = read_sysreg(sctlr_el2);
+		break;
+	case 1:
+		arm64_sctlr = read_sysreg(sctlr_el1);
+		break;
+	default:
+		arm64_err = "entered at EL3 or EL0: the next kernel must be "
+			    "entered at EL2 or EL1 (booting.rst)";
+		return -PG_ESTATE;
+	}
+	if (arm64_sctlr & SCTLR_M) {
+		arm64_err = "entered with the MMU on (SCTLR_ELx.M = 1); "
+			    "the stub needs the MMU off, as kexec and "
+			    "booti leave it";
+		return -PG_ESTATE;
+	}
+	return 0;
+}
+
+const char *arch_state_error(void)
+{
+	return arm64_err;
+}
+
+void arch_describe(char *buf, unsigned int len)
+{
+	pg_snprint(buf, len, "arm64 EL%u, SCTLR_EL%u 0x%llx", arm64_el,
+		   arm64_el, (unsigned long long)arm64_sctlr);
+}
+
+int arch_console_putc(const struct charon_console *con, char c)
+{
+	(void)con;
+	(void)c;
+	return -1;
+}
+
+void arch_fail(const struct charon_params *p, uint32_t policy)
+{
+	uint64_t conduit = p->next.arch.raw[CHARON_ARM64_PSCI];
+
+	if (conduit != CHARON_PSCI_HVC && conduit != CHARON_PSCI_SMC) {
+		conduit = CHARON_PSCI_NONE;
+	}
+	switch (policy) {
+	case CHARON_FAIL_TEST_EXIT:
+		arm64_semihosting_exit(1);
+	case CHARON_FAIL_RESET:
+		if (conduit != CHARON_PSCI_NONE) {
+			arm64_psci(PSCI_SYSTEM_RESET, conduit);
+		}
+		pg_print("charon: no PSCI to reset with; halting\n");
+		break;
+	case CHARON_FAIL_POWEROFF:
+		if (conduit != CHARON_PSCI_NONE) {
+			arm64_psci(PSCI_SYSTEM_OFF, conduit);
+		}
+		pg_print("charon: no PSCI to power off with; halting\n");
+		break;
+	default:
+		break;
+	}
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
+/* clean [start, start + len) to the point of coherency */
+static void arm64_clean_dcache(uint64_t start, uint64_t len)
+{
+	uint64_t ctr = read_sysreg(ctr_el0);
+	uint64_t line = 4ull << ((ctr >> 16) & 0xf);	/* DminLine, words */
+	uint64_t p = start & ~(line - 1);
+
+	for (; p < start + len; p += line) {
+		__asm__ volatile("dc cvac, %0" : : "r"(p) : "memory");
+	}
+}
+
+int arch_prepare_handover(const struct charon_params *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_regions; i++) {
+		arm64_clean_dcache(p->regions[i].start, p->regions[i].len);
+	}
+	__asm__ volatile("dsb sy\n\tic iallu\n\tdsb sy\n\tisb" : : : "memory");
+	return 0;
+}
+
+void arch_boot_next(const struct charon_params *p)
+{
+	arm64_enter(p->next.entry, p->next.regs[0], p->next.regs[1],
+		    p->next.regs[2], p->next.regs[3]);
+}

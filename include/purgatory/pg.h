@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* The stub's generic code: console, formatting, verification, failure. */
+#ifndef PURGATORY_PG_H
+#define PURGATORY_PG_H
+
+#include <abi/params.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+/* the block the loader patched, at header.params_offset */
+extern struct charon_params pg_params;
+
+/* linker-script symbols: the stub's own extent in memory */
+extern char _stub_start[], _stub_file_end[], _stub_end[];
+
+/* stub error codes (negated on return) */
+#define PG_EPARAMS	1	/* malformed parameter block */
+#define PG_EDIGEST	2	/* a region's digest does not match */
+#define PG_ESTATE	3	/* CPU state we cannot work in */
+#define PG_ERELOC	4	/* own relocation failed */
+
+/**
+ * pg_console_init() - select the console described by @con
+ * Unknown kinds select no console (output is dropped).
+ */
+void pg_console_init(const struct charon_console *con);
+
+/**
+ * pg_print() - formatted console output
+ * @fmt: a small printf-like format: %s %c %d %u %x %lx %llx %p and %%,
+ *	with an optional '0' flag and width (e.g. %016llx); 'l'/'ll' select
+ *	64-bit arguments
+ */
+void pg_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pg_vprint(const char *fmt, va_list ap);
+
+/** pg_print_hex() - @len bytes as lowercase hex, no separators */
+void pg_print_hex(const uint8_t *buf, unsigned int len);
+
+/** pg_snprint() - format into @buf (always NUL-terminated) */
+int pg_snprint(char *buf, unsigned int len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * pg_check_params() - validate the block before anything trusts it
+ * Return: 0, or -PG_EPARAMS after printing what is wrong.
+ */
+int pg_check_params(const struct charon_params *p);
+
+/**
+ * pg_verify_regions() - SHA-256 of every region against its digest
+ * Return: 0, or -PG_EDIGEST after printing every damaged region.
+ */
+int pg_verify_regions(const struct charon_params *p);
+
+/**
+ * pg_chainload() - chainloader mode: copy payload segments into place
+ * Return: 0 (the copies were validated by pg_check_params()).
+ */
+int pg_chainload(const struct charon_params *p);
+
+/** pg_fail() - print why, then apply the failure policy; never returns */
+void __attribute__((noreturn)) pg_fail(const struct charon_params *p,
+				       const char *why);
+
+/* set by pg_relocate() (entry code) when the stub's own relocation fails */
+struct rela_error;
+extern struct rela_error pg_reloc_error;
+int pg_relocate(uint64_t load_addr);
+
+/** pg_main() - the boot flow; called from entry code, never returns */
+void __attribute__((noreturn)) pg_main(uint64_t load_addr, int reloc_status);
+
+#endif /* PURGATORY_PG_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stub's linker script, shared by every architecture (preprocessed with
+ * the arch's linker/arch-<arch>.h for the few values that differ).
+ *
+ * Linked as a PIE at address 0: a symbol's value is its offset in the
+ * image.  The image is [ head | text | rodata | data | dynamic | rela.dyn ]
+ * in the file, then bss and the stack in memory only.
+ */
+#include <abi/params.h>
+#include STUB_ARCH_LDS_H
+
+OUTPUT_ARCH(LDS_OUTPUT_ARCH)
+ENTRY(_head)
+
+SECTIONS
+{
+	. = 0;
+	_stub_start = .;
+
+	/* the boot-format header and ours; the entry branch is its first word */
+	.head : {
+		KEEP(*(.head.text))
+	}
+	ASSERT(charon_image_header == _stub_start + LDS_HDR_OFF,
+	       "charon image header is not at its ABI offset")
+
+	.charon.params ALIGN(64) : {
+		KEEP(*(.charon.params))
+	}
+	ASSERT(SIZEOF(.charon.params) == CHARON_PARAMS_SIZE,
+	       "parameter block size differs from the ABI")
+
+	.text ALIGN(64) : {
+		*(.text.entry)
+		*(.text .text.*)
+		*(.plt) *(.iplt)
+	}
+	ASSERT(SIZEOF(.text) > 0, "no code")
+
+	.rodata ALIGN(16) : {
+		*(.rodata .rodata.*)
+		*(.srodata .srodata.*)
+	}
+
+	.data ALIGN(16) : {
+		*(.data .data.*)
+		*(.data.rel.ro .data.rel.ro.*)
+		*(.sdata .sdata.*)
+		LDS_EXTRA_DATA
+	}
+	.got ALIGN(8) : {
+		*(.got .got.*)
+		*(.got.plt)
+	}
+
+	/* PIE bookkeeping the linker generates; kept in the image, unused */
+	.dynamic ALIGN(8) : { *(.dynamic) }
+	.dynsym : { *(.dynsym) }
+	.dynstr : { *(.dynstr) }
+	.hash : { *(.hash) }
+	.gnu.hash : { *(.gnu.hash) }
+	.gnu.version : { *(.gnu.version) }
+	.gnu.version_d : { *(.gnu.version_d) }
+	.gnu.version_r : { *(.gnu.version_r) }
+
+	.rela.dyn ALIGN(8) : {
+		_rela_start = .;
+		*(.rela.dyn) *(.rela.*)
+		_rela_end = .;
+	}
+	_stub_file_end = .;
+
+	.bss (NOLOAD) : ALIGN(16) {
+		_bss_start = .;
+		*(.bss .bss.*)
+		*(.sbss .sbss.*)
+		*(COMMON)
+		*(.dynbss)
+		. = ALIGN(16);
+		_bss_end = .;
+	}
+	.stack (NOLOAD) : ALIGN(16) {
+		. += LDS_STACK_SIZE;
+		_stack_top = .;
+	}
+	. = ALIGN(LDS_LOAD_ALIGN);
+	_stub_end = .;
+
+	/* values the image headers carry, as absolute symbols */
+	_charon_file_size = _stub_file_end - _stub_start;
+	_charon_mem_size = _stub_end - _stub_start;
+	_charon_params_off = ADDR(.charon.params) - _stub_start;
+
+	ASSERT(_stub_end - _stub_start <= LDS_MAX_SIZE,
+	       "stub is larger than its size limit")
+	ASSERT(_rela_end - _rela_start == SIZEOF(.rela.dyn),
+	       ".rela.dyn is not bracketed")
+
+	/DISCARD/ : {
+		*(.interp) *(.comment) *(.note .note.*)
+		*(.eh_frame) *(.eh_frame_hdr) *(.gnu.attributes)
+		*(.ARM.attributes) *(.debug_*)
+	}
+}

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: MIT
+# The stub's generic code.
+purgatory-y := main.o verify.o console.o reloc.o
