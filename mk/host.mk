@@ -28,11 +28,17 @@ $(O)/gen/sha256_vectors.h: tests/unit/gen-sha256-vectors
 	$(Q)mkdir -p $(@D)
 	$(Q)$(PYTHON) tests/unit/gen-sha256-vectors > $@.tmp && mv $@.tmp $@
 
-HOST_TESTS := $(HOST)/tests/test-sha256
+HOST_TESTS := $(HOST)/tests/test-sha256 $(HOST)/tests/test-rela
 
 $(HOST)/tests/test-sha256: tests/unit/test_sha256.c \
 		tests/unit/tc_cmocka.c tests/unit/tc.h tests/unit/tc_common.h $(O)/gen/sha256_vectors.h \
 		$(HOST_LIB_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_LDLIBS)
+
+$(HOST)/tests/test-rela: tests/unit/test_rela.c tests/unit/tc_cmocka.c \
+		tests/unit/tc.h tests/unit/tc_common.h $(HOST_LIB_OBJS)
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_LDLIBS)

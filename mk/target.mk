@@ -106,7 +106,8 @@ TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Itests/unit \
 	-I$(O)/gen $(filter -m%,$(ARCH_CFLAGS))
 TEST_CFLAGS := $(filter-out -mgeneral-regs-only -msoft-float -mno-unaligned-access \
 	-mstrict-align -mno-altivec -mno-vsx -mno-red-zone,$(TEST_CFLAGS)) -DTC_TARGET=1
-TARGET_TESTS := $(TEST_DIR)/test-sha256 $(TEST_DIR)/test-string
+TARGET_TESTS := $(TEST_DIR)/test-sha256 $(TEST_DIR)/test-string \
+	$(TEST_DIR)/test-rela
 
 $(TEST_DIR)/librenamed.a: $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a tests/unit/newlib.syms
 	$(call msg,OBJCOPY,$@)
@@ -128,6 +129,24 @@ $(TEST_DIR)/test-string: tests/unit/test_string.c tests/unit/tc_target.c \
 	$(call msg,CCLD,$@)
 	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $(filter %.c,$^) $(TEST_DIR)/librenamed.a
 
+$(TEST_DIR)/test-rela: tests/unit/test_rela.c tests/unit/tc_target.c \
+		tests/unit/tc.h tests/unit/tc_common.h $(TEST_DIR)/librenamed.a
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) -static -o $@ $(filter %.c,$^) $(TEST_DIR)/librenamed.a
+
+# the probe payload of the system tests, a bare-metal "kernel" that prints
+# the state it was entered with
+PROBE_SRC := $(wildcard tests/system/probe/$(SRCARCH).S)
+ifneq ($(PROBE_SRC),)
+PROBE := $(OBJ)/probe.bin
+$(PROBE): $(PROBE_SRC) $(BUILD_DEPS)
+	$(call msg,PROBE,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ARCH_ASFLAGS) -c -o $(OBJ)/probe.o $<
+	$(Q)$(CROSS_COMPILE)ld -Ttext=0 -o $(OBJ)/probe.elf $(OBJ)/probe.o
+	$(Q)$(OBJCOPY) -O binary $(OBJ)/probe.elf $@
+endif
+
 # the run command for a target test, used by the pytest driver
 $(TEST_DIR)/runner: $(MAKEFILE_LIST)
 	$(Q)mkdir -p $(@D)
@@ -144,7 +163,8 @@ STUB_LIBS := $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(LIBGCC)
 STUB := $(OBJ)/charon-stub.bin
 STUB_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack \
 	-z max-page-size=4096 --orphan-handling=error --gc-sections \
-	--no-undefined --build-id=none
+	--no-undefined --build-id=none \
+	--no-warn-rwx-segments
 
 $(OBJ)/arch/%.o: arch/$(SRCARCH)/%.S $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,AS,$<)
@@ -169,6 +189,8 @@ $(OBJ)/stub.lds: linker/stub.lds.S arch/$(SRCARCH)/lds.h include/abi/params.h
 	$(Q)$(CC) -E -P -x c -D__ASSEMBLY__ -Iinclude \
 		-DSTUB_ARCH_LDS_H='"arch/$(SRCARCH)/lds.h"' -I. -o $@ $<
 
+# One RWX segment is intended: the stub writes its own relocations and data
+# with the MMU off, where permissions do not exist.
 # link, then refuse anything but RELATIVE dynamic relocations and any
 # undefined symbol (scripts/check-stub)
 $(OBJ)/charon-stub.elf: $(STUB_OBJS) $(STUB_LIBS) $(OBJ)/stub.lds scripts/check-stub
@@ -196,7 +218,7 @@ else
 target: $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(OBJ)/.linkcheck $(STUB)
 	@echo "  DONE    $(ARCH): $(if $(STUB),$(STUB) ($$(stat -c %s $(STUB)) bytes), libraries only: no stub for $(ARCH) yet)"
 
-target-tests: target $(TARGET_TESTS) $(TEST_DIR)/runner
+target-tests: target $(TARGET_TESTS) $(TEST_DIR)/runner $(PROBE)
 endif
 
 print-flags:

@@ -18,7 +18,7 @@ def _run(cmd, cwd):
     return p.returncode, p.stdout
 
 
-@pytest.mark.parametrize("prog", ["test-sha256"])
+@pytest.mark.parametrize("prog", ["test-sha256", "test-rela"])
 def test_host(build_dir, prog):
     exe = build_dir / "host" / "tests" / prog
     assert exe.exists(), f"{exe} not built (run make check-build)"
@@ -26,7 +26,7 @@ def test_host(build_dir, prog):
     assert rc == 0 and "[  PASSED  ]" in out, out
 
 
-@pytest.mark.parametrize("prog", ["test-sha256", "test-string"])
+@pytest.mark.parametrize("prog", ["test-sha256", "test-string", "test-rela"])
 @pytest.mark.parametrize("arch", ARCHES)
 def test_target(build_dir, arch, prog):
     tdir = build_dir / arch / "tests"

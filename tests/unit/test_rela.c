@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lib/rela: the RELATIVE-only RELA engine, on synthetic tables.  Built for
+ * the host (cmocka) and every target (qemu-user), so the unaligned byte
+ * stores are checked on big-endian ppc64 too.
+ */
+#include <lib/errors.h>
+#include <lib/rela.h>
+#include <string.h>
+
+#include "tc.h"
+
+#define RELATIVE	1027u	/* any number works: the engine is told it */
+#define IMG		256
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static struct rela64 rel(uint64_t off, uint32_t type, int64_t addend)
+{
+	struct rela64 r = { off, type, addend };
+
+	return r;
+}
+
+static void case_applies_relative(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rela64 r[3] = {
+		rel(0x10, RELATIVE, 0x100),
+		rel(0x18, RELATIVE, 0),
+		rel(0xf8, RELATIVE, 0x40),	/* the last 8 bytes */
+	};
+	struct rela_error err;
+	int rc;
+
+	rc = rela64_apply(img, 0, IMG, r, 3, RELATIVE, 0x40000000, 0, 0, &err);
+	TC_CHECK(t, rc == 0, "rc %d", rc);
+	TC_CHECK(t, rd64(img + 0x10) == 0x40000100, "entry 0");
+	TC_CHECK(t, rd64(img + 0x18) == 0x40000000, "entry 1");
+	TC_CHECK(t, rd64(img + 0xf8) == 0x40000040, "entry 2");
+	TC_CHECK(t, rd64(img + 0x20) == 0, "untouched word changed");
+}
+
+static void case_offset_zero_is_a_no_op(struct tc *t)
+{
+	uint8_t img[IMG], before[IMG];
+	/* even a bad table: offset 0 returns before reading it */
+	struct rela64 r[1] = { rel(0x1000, 99, 5) };
+	struct rela_error err;
+
+	tc_fill(img, IMG, 3);
+	memcpy(before, img, IMG);
+	TC_CHECK(t, rela64_apply(img, 0, IMG, r, 1, RELATIVE, 0, 0, 0, &err) == 0,
+		 "offset 0 must succeed at once");
+	TC_CHECK(t, !memcmp(img, before, IMG), "offset 0 changed the image");
+}
+
+static void case_unknown_type_stops(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rela64 r[3] = {
+		rel(0x08, RELATIVE, 1),
+		rel(0x10, 257 /* e.g. R_AARCH64_ABS64 */, 2),
+		rel(0x18, RELATIVE, 3),
+	};
+	struct rela_error err = { 0 };
+	int rc;
+
+	rc = rela64_apply(img, 0, IMG, r, 3, RELATIVE, 0x1000, 0, 0, &err);
+	TC_CHECK(t, rc == -LIB_ENOTSUP, "rc %d", rc);
+	TC_CHECK(t, err.index == 1 && err.type == 257 && err.r_offset == 0x10,
+		 "error names entry %zu type %u offset 0x%llx", err.index,
+		 err.type, (unsigned long long)err.r_offset);
+	TC_CHECK(t, rd64(img + 0x08) == 0x1001, "entry before the bad one");
+	TC_CHECK(t, rd64(img + 0x18) == 0, "entry after the bad one applied");
+}
+
+static void case_symbol_is_refused(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rela64 r[1] = { { 0x08, ((uint64_t)7 << 32) | RELATIVE, 0 } };
+	struct rela_error err = { 0 };
+
+	TC_CHECK(t, rela64_apply(img, 0, IMG, r, 1, RELATIVE, 0x1000, 0, 0,
+				 &err) == -LIB_ENOTSUP,
+		 "a RELATIVE with a symbol index is not RELATIVE");
+}
+
+static void case_out_of_range(struct tc *t)
+{
+	/* image linked at 0x1000, IMG bytes: each target must be refused */
+	static const uint64_t bad[] = {
+		0x1000 + IMG - 7,	/* straddles the end */
+		0x1000 + IMG,		/* just past the end */
+		0xffffffffffffff00ull,	/* far away */
+		0x0ff8,			/* below the image */
+	};
+	uint8_t img[IMG] = { 0 };
+	struct rela_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct rela64 r[1] = { rel(bad[i], RELATIVE, 0) };
+		int rc = rela64_apply(img, 0x1000, IMG, r, 1, RELATIVE, 0x10,
+				      0, 0, &err);
+
+		TC_CHECK(t, rc == -LIB_ERANGE && err.r_offset == bad[i],
+			 "target 0x%llx: rc %d", (unsigned long long)bad[i], rc);
+	}
+	TC_CHECK(t, rela64_apply(img, 0, 4, (struct rela64[]){ rel(0, RELATIVE, 0) },
+				 1, RELATIVE, 1, 0, 0, &err) == -LIB_ERANGE,
+		 "image smaller than one word");
+}
+
+static void case_skip_ranges(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rela64 r[4] = {
+		rel(0x2000, RELATIVE, 1), rel(0x2008, RELATIVE, 2),
+		rel(0x2010, RELATIVE, 3), rel(0x2040, RELATIVE, 4),
+	};
+	/* e.g. a __kcrctab section: CRCs, not addresses */
+	struct rela_skip skip[2] = { { 0x2008, 0x2010 }, { 0x2040, 0x2048 } };
+	struct rela_error err;
+	int rc;
+
+	rc = rela64_apply(img, 0x2000, IMG, r, 4, RELATIVE, 0x100, skip, 2,
+			  &err);
+	TC_CHECK(t, rc == 0, "rc %d", rc);
+	TC_CHECK(t, rd64(img + 0x00) == 0x101, "before the skip range");
+	TC_CHECK(t, rd64(img + 0x08) == 0, "inside the first skip range");
+	TC_CHECK(t, rd64(img + 0x10) == 0x103, "right after the skip range");
+	TC_CHECK(t, rd64(img + 0x40) == 0, "inside the second skip range");
+}
+
+static void case_unaligned_target(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	uint64_t want = 0x1122334455667788ull + 0x10;
+	size_t off;
+
+	for (off = 1; off < 8; off++) {
+		struct rela64 r[1] = { rel(0x20 + off, RELATIVE,
+					   0x1122334455667788ll) };
+		struct rela_error err;
+
+		memset(img, 0, IMG);
+		TC_CHECK(t, rela64_apply(img, 0, IMG, r, 1, RELATIVE, 0x10, 0, 0,
+					 &err) == 0, "misaligned by %zu", off);
+		TC_CHECK(t, rd64(img + 0x20 + off) == want,
+			 "misaligned by %zu: got 0x%llx", off,
+			 (unsigned long long)rd64(img + 0x20 + off));
+		TC_CHECK(t, img[0x20 + off - 1] == 0 && img[0x28 + off] == 0,
+			 "misaligned by %zu: neighbours written", off);
+	}
+}
+
+const struct tc_case tc_cases[] = {
+	{ "rela_applies_relative", case_applies_relative },
+	{ "rela_offset_zero_is_a_no_op", case_offset_zero_is_a_no_op },
+	{ "rela_unknown_type_stops", case_unknown_type_stops },
+	{ "rela_symbol_is_refused", case_symbol_is_refused },
+	{ "rela_out_of_range", case_out_of_range },
+	{ "rela_skip_ranges", case_skip_ranges },
+	{ "rela_unaligned_target", case_unaligned_target },
+};
+const size_t tc_ncases = sizeof(tc_cases) / sizeof(tc_cases[0]);
