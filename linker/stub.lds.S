@@ -54,15 +54,6 @@ SECTIONS
 		*(.got.plt)
 	}
 
-	/* PIE bookkeeping the linker generates; kept in the image, unused */
-	.dynamic ALIGN(8) : { *(.dynamic) }
-	.dynsym : { *(.dynsym) }
-	.dynstr : { *(.dynstr) }
-	.hash : { *(.hash) }
-	.gnu.hash : { *(.gnu.hash) }
-	.gnu.version : { *(.gnu.version) }
-	.gnu.version_d : { *(.gnu.version_d) }
-	.gnu.version_r : { *(.gnu.version_r) }
 
 	.rela.dyn ALIGN(8) : {
 		_rela_start = .;
@@ -97,7 +88,13 @@ SECTIONS
 	ASSERT(_rela_end - _rela_start == SIZEOF(.rela.dyn),
 	       ".rela.dyn is not bracketed")
 
+	/*
+	 * PIE bookkeeping for a dynamic loader the stub does not have: the
+	 * stub finds .rela.dyn through _rela_start/_rela_end.
+	 */
 	/DISCARD/ : {
+		*(.dynamic) *(.dynsym) *(.dynstr) *(.hash) *(.gnu.hash)
+		*(.gnu.version) *(.gnu.version_d) *(.gnu.version_r)
 		*(.interp) *(.comment) *(.note .note.*)
 		*(.eh_frame) *(.eh_frame_hdr) *(.gnu.attributes)
 		*(.ARM.attributes) *(.debug_*)

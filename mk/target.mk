@@ -171,15 +171,19 @@ $(OBJ)/arch/%.o: arch/$(SRCARCH)/%.S $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_ASFLAGS) -MMD -MP -c -o $@ $<
 
+# The boot flow runs once and is not where time goes: built for size.
+# lib/ (hashing, the whole cost of a boot) stays at -O2.
+STUB_COLD_CFLAGS := $(TARGET_CFLAGS) -Os
+
 $(OBJ)/arch/%.o: arch/$(SRCARCH)/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(TARGET_CPPFLAGS) $(STUB_COLD_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OBJ)/purgatory/%.o: purgatory/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(TARGET_CPPFLAGS) $(STUB_COLD_CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(STUB_OBJS:.o=.d)
 

@@ -8,6 +8,7 @@
  */
 #include <purgatory/arch.h>
 #include <purgatory/pg.h>
+#include <string.h>
 
 static struct charon_console pg_con;
 
@@ -63,7 +64,8 @@ static void ns16550_putc(uint64_t base, unsigned int shift, char c)
 
 void pg_console_init(const struct charon_console *con)
 {
-	pg_con = *con;
+	/* not a struct assignment: its implicit memcpy would use the GOT */
+	memcpy(&pg_con, con, sizeof(pg_con));
 	if (pg_con.reg_shift > 4) {
 		pg_con.kind = CHARON_CON_NONE;
 	}
@@ -131,7 +133,8 @@ static void sink_num(struct pg_sink *s, uint64_t v, unsigned int base,
 	}
 }
 
-static void pg_format(struct pg_sink *s, const char *fmt, va_list ap)
+/* @ap by pointer: copying a va_list is a struct copy on arm64 */
+static void pg_format(struct pg_sink *s, const char *fmt, va_list *ap)
 {
 	for (; *fmt; fmt++) {
 		unsigned int width = 0, longs = 0;
@@ -156,7 +159,7 @@ static void pg_format(struct pg_sink *s, const char *fmt, va_list ap)
 		}
 		switch (*fmt) {
 		case 's': {
-			const char *str = va_arg(ap, const char *);
+			const char *str = va_arg(*ap, const char *);
 
 			if (!str) {
 				str = "(null)";
@@ -167,11 +170,11 @@ static void pg_format(struct pg_sink *s, const char *fmt, va_list ap)
 			break;
 		}
 		case 'c':
-			sink_put(s, (char)va_arg(ap, int));
+			sink_put(s, (char)va_arg(*ap, int));
 			break;
 		case 'd': {
-			int64_t sv = longs ? va_arg(ap, long long)
-					   : va_arg(ap, int);
+			int64_t sv = longs ? va_arg(*ap, long long)
+					   : va_arg(*ap, int);
 
 			sink_num(s, sv < 0 ? -(uint64_t)sv : (uint64_t)sv, 10,
 				 sv < 0, width, pad);
@@ -179,14 +182,14 @@ static void pg_format(struct pg_sink *s, const char *fmt, va_list ap)
 		}
 		case 'u':
 		case 'x':
-			v = longs ? va_arg(ap, unsigned long long)
-				  : va_arg(ap, unsigned int);
+			v = longs ? va_arg(*ap, unsigned long long)
+				  : va_arg(*ap, unsigned int);
 			sink_num(s, v, *fmt == 'u' ? 10 : 16, 0, width, pad);
 			break;
 		case 'p':
 			sink_put(s, '0');
 			sink_put(s, 'x');
-			sink_num(s, (uintptr_t)va_arg(ap, void *), 16, 0, width,
+			sink_num(s, (uintptr_t)va_arg(*ap, void *), 16, 0, width,
 				 pad);
 			break;
 		case '%':
@@ -202,19 +205,13 @@ static void pg_format(struct pg_sink *s, const char *fmt, va_list ap)
 	}
 }
 
-void pg_vprint(const char *fmt, va_list ap)
-{
-	struct pg_sink s = { 0 };
-
-	pg_format(&s, fmt, ap);
-}
-
 void pg_print(const char *fmt, ...)
 {
+	struct pg_sink s = { 0 };
 	va_list ap;
 
 	va_start(ap, fmt);
-	pg_vprint(fmt, ap);
+	pg_format(&s, fmt, &ap);
 	va_end(ap);
 }
 
@@ -224,7 +221,7 @@ int pg_snprint(char *buf, unsigned int len, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pg_format(&s, fmt, ap);
+	pg_format(&s, fmt, &ap);
 	va_end(ap);
 	if (len) {
 		buf[s.pos < len ? s.pos : len - 1] = '\0';

@@ -32,7 +32,6 @@ void pg_console_init(const struct charon_console *con);
  *	64-bit arguments
  */
 void pg_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void pg_vprint(const char *fmt, va_list ap);
 
 /** pg_print_hex() - @len bytes as lowercase hex, no separators */
 void pg_print_hex(const uint8_t *buf, unsigned int len);
