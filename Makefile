@@ -42,6 +42,7 @@ endif
 # Host side: unit tests (cmocka, ASan+UBSan) and benchmarks.
 include mk/host.mk
 include mk/loader.mk
+include mk/system.mk
 
 deps:
 	$(Q)scripts/install-deps
@@ -52,15 +53,10 @@ check: deps
 	$(Q)$(MAKE) check-build
 	$(Q)$(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
-check-build: host-tests $(addprefix check-build-,$(ARCHES))
+check-build: host-tests system-deps $(addprefix check-build-,$(ARCHES))
 
 check-build-%: $(NEWLIB_STAMP) $(O)/gen/sha256_vectors.h
 	$(Q)$(MAKE) ARCH=$* target-tests
-
-run: deps
-	@echo "make run: no boot target exists yet (the arm64 stub is the next step)."
-	@echo "For now: 'make' builds the target libraries, 'make check' runs the tests."
-	@exit 1
 
 bench: deps
 	$(Q)$(MAKE) ARCH=x86_64 target
@@ -97,5 +93,7 @@ help:
 	@echo '  O=dir            build directory (default: build)'
 	@echo '  V=1              show full commands'
 	@echo '  PYTEST_ARGS=...  extra pytest arguments for make check (e.g. -k sha256)'
+	@echo '  RUN_ARCH=<a>     the arch make run boots (default arm64)'
+	@echo '  RUN_APPEND=...   the kernel command line make run passes'
 
 .PHONY: all deps check check-build run bench bench-callgrind clean help

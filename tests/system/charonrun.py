@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+"""Run `charon qemu` under pexpect and pick apart what it printed.
+
+A test passes on what the console shows (the stub's lines, the probe's
+register dump, the initramfs marker), never on QEMU's exit status alone:
+a panicking kernel also makes QEMU exit 0.
+"""
+import io
+import re
+
+import pexpect
+
+LAYOUT_RE = re.compile(r"^\s+(\w+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s", re.M)
+PROBE_RE = re.compile(
+    r"PROBE: x0=(?P<x0>[0-9a-f]{16}) x1=(?P<x1>[0-9a-f]{16}) "
+    r"x2=(?P<x2>[0-9a-f]{16}) x3=(?P<x3>[0-9a-f]{16}) el=(?P<el>\d) "
+    r"sctlr=(?P<sctlr>[0-9a-f]{16}) daif=(?P<daif>[0-9a-f]{16}) "
+    r"pc=(?P<pc>[0-9a-f]{16}) dtb=(?P<dtb>[0-9a-f]{8})")
+
+
+class Result:
+    def __init__(self, status, out, timed_out):
+        self.status = status
+        self.out = out
+        self.timed_out = timed_out
+
+    def layout(self):
+        """{segment: (start, end)} from the loader's layout table."""
+        return {m.group(1): (int(m.group(2), 16), int(m.group(3), 16))
+                for m in LAYOUT_RE.finditer(self.out)}
+
+    def probe(self):
+        m = PROBE_RE.search(self.out)
+        if not m:
+            return None
+        return {k: int(v, 16) for k, v in m.groupdict().items()}
+
+    def __str__(self):
+        return "exit %s%s, output:\n%s" % (
+            self.status, " (timed out)" if self.timed_out else "", self.out[-6000:])
+
+
+def run(charon, args, timeout=120, stop_after=None):
+    """Run charon with args until it exits, or until the regular
+    expression stop_after has appeared and 2 more seconds passed (for
+    runs that end in a halt loop)."""
+    log = io.StringIO()
+    p = pexpect.spawn(str(charon), [str(a) for a in args], encoding="utf-8",
+                      codec_errors="replace", timeout=timeout)
+    p.logfile_read = log
+    timed_out = False
+    try:
+        if stop_after:
+            p.expect(stop_after)
+            try:
+                p.expect(pexpect.EOF, timeout=2)
+            except pexpect.TIMEOUT:
+                pass
+        else:
+            p.expect(pexpect.EOF)
+    except pexpect.TIMEOUT:
+        timed_out = True
+    except pexpect.EOF:
+        pass
+    if p.isalive():
+        p.terminate(force=True)
+    p.close()
+    return Result(p.exitstatus if p.exitstatus is not None else p.signalstatus,
+                  log.getvalue(), timed_out)

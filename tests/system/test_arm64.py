@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+"""arm64 in QEMU virt: the stub with our probe payload and with Debian's
+kernel.  Each test starts QEMU through `charon qemu` exactly as a user
+would."""
+import pytest
+
+from charonrun import run
+
+SCTLR_M, SCTLR_C = 1 << 0, 1 << 2
+DAIF_ALL = 0xF << 6
+FDT_MAGIC = 0xD00DFEED
+
+
+@pytest.fixture(scope="module")
+def arm64(build_dir):
+    files = {
+        "charon": build_dir / "host" / "charon",
+        "stub": build_dir / "arm64" / "charon-stub.bin",
+        "probe": build_dir / "arm64" / "probe.bin",
+        "kernel": build_dir / "kernels" / "arm64" / "vmlinuz",
+        "initrd": build_dir / "initramfs" / "arm64.cpio.gz",
+    }
+    for name, path in files.items():
+        assert path.exists(), f"{name}: {path} missing (make check-build)"
+    return files
+
+
+def charon_qemu(f, *extra, timeout=120, stop_after=None):
+    args = ["qemu", "--arch", "arm64", "--stub", f["stub"]] + list(extra)
+    return run(f["charon"], args, timeout=timeout, stop_after=stop_after)
+
+
+@pytest.mark.parametrize("el", [1, 2])
+def test_probe_handover(arm64, el):
+    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--verbose-stub",
+                    *(["--el2"] if el == 2 else []))
+    p = r.probe()
+    assert p, r
+    lay = r.layout()
+    assert "kernel" in lay and "dtb" in lay, r
+    assert f"arm64 EL{el}" in r.out, r
+    assert "charon: all 2 regions verified" in r.out, r
+    # booting.rst: x0 = DTB, x1 = x2 = x3 = 0
+    assert p["x0"] == lay["dtb"][0], r
+    assert p["x1"] == p["x2"] == p["x3"] == 0, r
+    assert p["dtb"] == FDT_MAGIC, r
+    # entered where the loader put the kernel, at the stub's own EL
+    assert p["pc"] == lay["kernel"][0], r
+    assert p["el"] == el, r
+    # MMU and D-cache off, all of DAIF masked
+    assert p["sctlr"] & (SCTLR_M | SCTLR_C) == 0, r
+    assert p["daif"] & DAIF_ALL == DAIF_ALL, r
+    assert r.status == 0, r
+
+
+@pytest.mark.parametrize("addr", [0x48000000, 0x5ff00000, 0x7fe00000])
+def test_probe_relocated_stub(arm64, addr):
+    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--stub-addr", hex(addr))
+    assert f"charon: stub at 0x{addr:x}-" in r.out, r
+    # the policy name comes through a pointer table: it reads right only
+    # if the stub's own RELATIVE relocations were applied for this address
+    assert "on failure: test exit" in r.out, r
+    assert r.probe() and r.probe()["pc"] == r.layout()["kernel"][0], r
+    assert r.status == 0, r
+
+
+@pytest.mark.parametrize("label", ["kernel", "initrd", "dtb"])
+def test_flipped_bit_is_refused(arm64, label):
+    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--initrd", arm64["initrd"],
+                    "--flip-bit", label)
+    assert f"'{label}' at 0x" in r.out and "SHA-256 MISMATCH" in r.out, r
+    assert "FAILED: refusing to boot" in r.out, r
+    # only the damaged region is named
+    for other in {"kernel", "initrd", "dtb"} - {label}:
+        assert f"'{other}' at 0x" not in r.out, r
+    assert "PROBE:" not in r.out, r
+    assert r.status == 1, r
+
+
+@pytest.mark.parametrize("what,message", [
+    ("magic", "params: magic is 0x"),
+    ("version", "params: ABI version is"),
+    ("size", "params: size is"),
+    ("nr-regions", "params: nr_regions is 17"),
+    ("overlap-stub", "overlaps the stub itself"),
+    ("wrap", "wraps around the address space"),
+])
+def test_malformed_params_are_refused(arm64, what, message):
+    # a bad magic means no policy can be trusted: the stub halts, so the
+    # run is stopped once the refusal is on the console
+    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--break-params", what,
+                    timeout=60, stop_after="not booting")
+    assert message in r.out, r
+    assert "FAILED: malformed parameter block" in r.out, r
+    assert "PROBE:" not in r.out, r
+
+
+@pytest.mark.parametrize("el", [1, 2])
+def test_debian_kernel_boots(arm64, el):
+    tag = f"charon.test=el{el}"
+    r = charon_qemu(arm64, "--kernel", arm64["kernel"], "--initrd", arm64["initrd"],
+                    "--append", f"console=ttyAMA0 panic=-1 {tag}",
+                    *(["--el2"] if el == 2 else []), timeout=600)
+    assert "charon: all 3 regions verified" in r.out, r
+    # the marker line is printed by the initramfs' /init from /proc/cmdline
+    marker = [line for line in r.out.splitlines()
+              if line.startswith("CHARON-MARKER: booted cmdline=")]
+    assert marker and tag in marker[0], r
+    if el == 2:
+        assert "CPU: All CPU(s) started at EL2" in r.out, r
