@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Small helpers shared by the library and the CLI. */
+#ifndef CHARON_UTIL_H
+#define CHARON_UTIL_H
+
+#include <stddef.h>
+
+size_t charon_strscpy(char *dst, const char *src, size_t size);
+
+#endif /* CHARON_UTIL_H */
