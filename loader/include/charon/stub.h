@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stub image: its header (struct charon_image_header, read-only for
+ * us) and the parameter block we fill, both in the stub's byte order.
+ */
+#ifndef CHARON_STUB_H
+#define CHARON_STUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/params.h>
+#include <charon/bytes.h>
+#include <charon/err.h>
+
+/* what we know about one target's stub image */
+struct charon_stub_arch {
+	uint16_t arch;		/* CHARON_ARCH_* */
+	const char *name;	/* "arm64" */
+	size_t hdr_off;		/* where the charon header sits */
+	enum charon_endian endian;
+};
+
+/* a stub image read into memory; the image buffer is ours to patch */
+struct charon_stub {
+	char name[256];		/* file name, for messages */
+	uint8_t *image;		/* the flat image (owned) */
+	size_t len;
+	const struct charon_stub_arch *arch;
+	struct charon_image_header hdr;	/* decoded, host byte order */
+	uint64_t align;		/* load alignment: load_align, at least 4 KiB */
+};
+
+/* smallest alignment we give the stub, whatever load_align says */
+#define CHARON_STUB_MIN_ALIGN	4096u
+
+const struct charon_stub_arch *charon_stub_arch_by_id(uint16_t arch);
+const struct charon_stub_arch *charon_stub_arch_by_name(const char *name);
+const char *charon_arch_name(uint16_t arch);
+const struct charon_stub_arch *charon_stub_detect(const uint8_t *buf,
+						  size_t len);
+
+int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
+		     uint16_t arch, struct charon_stub *stub,
+		     struct charon_err *err);
+int charon_stub_load(const char *path, uint16_t arch, struct charon_stub *stub,
+		     struct charon_err *err);
+void charon_stub_free(struct charon_stub *stub);
+
+void charon_params_init(struct charon_params *p);
+int charon_params_add_region(struct charon_params *p, const char *label,
+			     uint64_t start, const void *data, size_t len,
+			     struct charon_err *err);
+void charon_params_encode(const struct charon_params *p, void *out,
+			  enum charon_endian e);
+void charon_params_decode(const void *in, struct charon_params *p,
+			  enum charon_endian e);
+
+bool charon_stub_params_empty(const struct charon_stub *stub);
+void charon_stub_write_params(struct charon_stub *stub,
+			      const struct charon_params *p);
+void charon_stub_read_params(const struct charon_stub *stub,
+			     struct charon_params *p);
+
+const char *charon_fail_policy_name(uint32_t policy);
+int charon_fail_policy_parse(const char *s, uint32_t *policy);
+const char *charon_console_kind_name(uint32_t kind);
+
+#endif /* CHARON_STUB_H */
