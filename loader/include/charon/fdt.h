@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device tree reading and editing, all through libfdt: RAM ranges,
+ * existing reservations, the console behind /chosen stdout-path, the
+ * arm64 PSCI conduit, and the edits a boot needs (/chosen and
+ * /memreserve/).
+ */
+#ifndef CHARON_FDT_H
+#define CHARON_FDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/params.h>
+#include <charon/err.h>
+#include <charon/layout.h>
+
+/* booting.rst: the arm64 DTB must not exceed 2 MiB */
+#define CHARON_FDT_MAX_SIZE	((size_t)2 << 20)
+#define CHARON_FDT_MAX_RSV	8
+
+/* what the console detection found, for messages and inspect */
+struct charon_fdt_console {
+	struct charon_console con;
+	char path[128];		/* node path, "" if none */
+	char compatible[64];	/* first compatible string */
+};
+
+struct charon_fdt_edit {
+	const char *bootargs;	/* NULL: leave /chosen bootargs alone */
+	bool initrd;		/* set linux,initrd-*; else remove them */
+	uint64_t initrd_start;
+	uint64_t initrd_end;
+	struct charon_mem_range rsv[CHARON_FDT_MAX_RSV];	/* to add */
+	unsigned int nr_rsv;
+};
+
+int charon_fdt_check(const char *name, const void *fdt, size_t len,
+		     struct charon_err *err);
+int charon_fdt_memory(const char *name, const void *fdt,
+		      struct charon_layout *l, struct charon_err *err);
+int charon_fdt_keepouts(const char *name, const void *fdt,
+			struct charon_layout *l, struct charon_err *err);
+int charon_fdt_console(const char *name, const void *fdt,
+		       struct charon_fdt_console *out, struct charon_err *err);
+int charon_fdt_arm64_psci(const char *name, const void *fdt,
+			  uint32_t *conduit, struct charon_err *err);
+size_t charon_fdt_edit_room(const void *fdt, const struct charon_fdt_edit *e);
+int charon_fdt_edit(const char *name, const void *fdt,
+		    const struct charon_fdt_edit *e, void **out,
+		    size_t *out_len, struct charon_err *err);
+
+#endif /* CHARON_FDT_H */
