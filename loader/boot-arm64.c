@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arm64 boot plan: stub, Image, initrd and DTB placed per
+ * Documentation/arch/arm64/booting.rst, the DTB edited, the parameter
+ * block filled.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <charon/arm64.h>
+#include <charon/boot.h>
+#include <charon/file.h>
+
+typedef unsigned long long ull;
+
+#define PAGE		4096ull
+#define SZ_1G		((uint64_t)1 << 30)
+/* booting.rst: the initrd lies in a 1 GiB aligned window of up to 32 GiB
+ * that also covers the kernel Image */
+#define INITRD_WINDOW	((uint64_t)32 << 30)
+
+static uint64_t round_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+static struct charon_boot_seg *new_seg(struct charon_boot *b,
+				       const char *label, const char *src,
+				       uint8_t *data, size_t len)
+{
+	struct charon_boot_seg *s = &b->seg[b->nr_seg++];
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->label, label, strlen(label));
+	s->src_path = src;
+	s->data = data;
+	s->len = len;
+	return s;
+}
+
+/* read kernel, initrd, DTB and stub; nothing placed yet */
+static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
+		       uint8_t **dtb, size_t *dtb_len, struct charon_err *err)
+{
+	struct charon_boot_seg *s;
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	rc = charon_stub_load(o->stub_path, CHARON_ARCH_ARM64, &b->stub, err);
+	if (rc) {
+		return rc;
+	}
+	if (!charon_stub_params_empty(&b->stub)) {
+		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
+			     o->stub_path, b->stub.hdr.params_offset);
+	}
+	rc = charon_arm64_image_load(o->kernel_path, &b->kernel, err);
+	if (rc) {
+		return rc;
+	}
+	s = new_seg(b, "kernel", o->kernel_path, b->kernel.data,
+		    b->kernel.len);
+	s->modified = b->kernel.inflated;
+	b->kernel.data = NULL;	/* the segment owns the bytes now */
+
+	if (o->initrd_path) {
+		rc = charon_read_file(o->initrd_path, CHARON_FILE_MAX, &data,
+				      &len, err);
+		if (rc) {
+			charon_err_prefix(err, "initrd: ");
+			return rc;
+		}
+		if (len == 0) {
+			free(data);
+			return charon_errf(err, -EINVAL,
+					   "initrd: %s: file is empty",
+					   o->initrd_path);
+		}
+		new_seg(b, "initrd", o->initrd_path, data, len);
+	}
+
+	rc = charon_read_file(o->dtb_path, CHARON_FDT_MAX_SIZE, dtb, dtb_len,
+			      err);
+	if (rc == -EFBIG) {
+		return charon_errf(err, rc,
+				   "dtb: %s: larger than 2 MiB, the arm64 limit (booting.rst)",
+				   o->dtb_path);
+	}
+	if (rc) {
+		charon_err_prefix(err, "dtb: ");
+		return rc;
+	}
+	return charon_fdt_check(o->dtb_path, *dtb, *dtb_len, err);
+}
+
+/* the layout: stub high (or fixed), then kernel, dtb, initrd from RAM start */
+static int place(const struct charon_boot_opts *o, struct charon_boot *b,
+		 size_t dtb_room, struct charon_err *err)
+{
+	struct charon_layout *l = &b->layout;
+	struct charon_segment *st, *k, *d, *i = NULL;
+	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
+	uint64_t window, iend;
+	int rc;
+
+	if (o->ram_head_reserve) {
+		st = charon_layout_add(l, o->ram_head_name ?
+				       o->ram_head_name : "reserved",
+				       o->ram_head_reserve, 1,
+				       CHARON_PLACE_KEEPOUT, err);
+		if (!st) {
+			return -EINVAL;
+		}
+		st->addr = l->ram[0].start;
+	}
+	b->stub_size = round_up(b->stub.hdr.mem_size, PAGE);
+	st = charon_layout_add(l, "stub", b->stub_size, b->stub.align,
+			       o->stub_addr_fixed ? CHARON_PLACE_FIXED :
+			       CHARON_PLACE_HIGH, err);
+	if (!st) {
+		return -EINVAL;
+	}
+	st->addr = o->stub_addr;
+	k = charon_layout_add(l, "kernel", b->kernel.mem_size,
+			      CHARON_ARM64_KERNEL_ALIGN, CHARON_PLACE_LOW, err);
+	if (!k) {
+		return -EINVAL;
+	}
+	k->align_offset = b->kernel.text_offset;
+	d = charon_layout_add(l, "dtb", round_up(dtb_room, PAGE),
+			      CHARON_ARM64_KERNEL_ALIGN, CHARON_PLACE_LOW, err);
+	if (!d) {
+		return -EINVAL;
+	}
+	if (is) {
+		i = charon_layout_add(l, "initrd", round_up(is->len, PAGE),
+				      PAGE, CHARON_PLACE_LOW, err);
+		if (!i) {
+			return -EINVAL;
+		}
+	}
+	rc = charon_layout_place(l, err);
+	if (rc) {
+		return rc;
+	}
+	b->stub_addr = st->addr;
+	b->seg[CHARON_BOOT_SEG_KERNEL].addr = k->addr;
+	b->seg[CHARON_BOOT_SEG_KERNEL].mem_size = k->size;
+	if (is) {
+		window = (k->addr - b->kernel.text_offset) & ~(SZ_1G - 1);
+		iend = i->addr + is->len;
+		if (i->addr < window || iend - window > INITRD_WINDOW) {
+			return charon_errf(err, -ERANGE,
+					   "layout: initrd [0x%llx, 0x%llx) is not in the 32 GiB window from 0x%llx that covers the kernel (booting.rst)",
+					   (ull)i->addr, (ull)iend,
+					   (ull)window);
+		}
+		is->addr = i->addr;
+		is->mem_size = i->size;
+	}
+	return 0;
+}
+
+/**
+ * charon_arm64_prepare() - build an arm64 boot plan
+ * @o: the inputs and options
+ * @b: the plan; free with charon_boot_free(), also after a failure
+ * @err: error message on failure
+ *
+ * Reads and checks the stub, the Image (inflating a gzip one), the initrd
+ * and the DTB; takes RAM from the DTB's /memory nodes and avoids its
+ * reservations (and o->ram_head_reserve bytes at the start of RAM); places
+ * the stub at the top of RAM (or at the fixed
+ * address), the kernel at the first 2 MiB aligned base + text_offset, the
+ * DTB at the next 2 MiB boundary after the kernel's image_size and the
+ * initrd page-aligned after the DTB; edits the DTB (/chosen bootargs,
+ * linux,initrd-start/-end, a /memreserve/ for the stub) and fills and
+ * encodes the parameter block: regions kernel, initrd, dtb with their
+ * SHA-256, next.entry = kernel, x0 = DTB, the PSCI conduit in
+ * next.arch.raw[CHARON_ARM64_ARCH_PSCI], the console from stdout-path.
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_arm64_prepare(const struct charon_boot_opts *o,
+			 struct charon_boot *b, struct charon_err *err)
+{
+	struct charon_fdt_edit edit = { 0 };
+	struct charon_boot_seg *is, *ds;
+	struct charon_params *p = &b->params;
+	struct charon_segment *dseg;
+	uint8_t *dtb = NULL;
+	size_t dtb_len = 0, room, out_len;
+	void *out;
+	unsigned int i;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	rc = read_inputs(o, b, &dtb, &dtb_len, err);
+	if (!rc) {
+		rc = charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
+	}
+	if (!rc) {
+		rc = charon_fdt_keepouts(o->dtb_path, dtb, &b->layout, err);
+	}
+	if (!rc) {
+		rc = charon_fdt_console(o->dtb_path, dtb, &b->console, err);
+	}
+	if (!rc) {
+		rc = charon_fdt_arm64_psci(o->dtb_path, dtb, &b->psci, err);
+	}
+	if (rc) {
+		free(dtb);
+		return rc;
+	}
+
+	edit.bootargs = o->bootargs;
+	edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
+	edit.nr_rsv = 1;
+	room = charon_fdt_edit_room(dtb, &edit);
+	if (room > CHARON_FDT_MAX_SIZE) {
+		free(dtb);
+		return charon_errf(err, -EFBIG,
+				   "dtb: %s: edited tree would need 0x%zx bytes, more than the 2 MiB arm64 limit",
+				   o->dtb_path, room);
+	}
+	rc = place(o, b, room, err);
+	if (rc) {
+		free(dtb);
+		return rc;
+	}
+
+	is = charon_boot_seg_find(b, "initrd");
+	if (is) {
+		edit.initrd_start = is->addr;
+		edit.initrd_end = is->addr + is->len;
+	}
+	edit.rsv[0].start = b->stub_addr;
+	edit.rsv[0].size = b->stub_size;
+	rc = charon_fdt_edit(o->dtb_path, dtb, &edit, &out, &out_len, err);
+	free(dtb);
+	if (rc) {
+		return rc;
+	}
+	dseg = charon_layout_find(&b->layout, "dtb");
+	if (out_len > dseg->size) {
+		free(out);
+		return charon_errf(err, -EFBIG,
+				   "dtb: %s: edited tree is 0x%zx bytes, more than the 0x%llx reserved",
+				   o->dtb_path, out_len, (ull)dseg->size);
+	}
+	ds = new_seg(b, "dtb", o->dtb_path, out, out_len);
+	ds->modified = true;
+	ds->addr = dseg->addr;
+	ds->mem_size = dseg->size;
+
+	charon_params_init(p);
+	p->flags = o->flags;
+	p->fail_policy = o->fail_policy;
+	p->console = b->console.con;
+	p->next.entry = b->seg[CHARON_BOOT_SEG_KERNEL].addr;
+	p->next.regs[0] = ds->addr;
+	p->next.arch.raw[CHARON_ARM64_ARCH_PSCI] = b->psci;
+	for (i = 0; i < b->nr_seg; i++) {
+		rc = charon_params_add_region(p, b->seg[i].label,
+					      b->seg[i].addr, b->seg[i].data,
+					      b->seg[i].len, err);
+		if (rc) {
+			return rc;
+		}
+	}
+	charon_boot_encode(b);
+	return 0;
+}

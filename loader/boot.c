@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot plans, whatever the arch: segment look-up, the parameter block
+ * encoding, and the test hooks that damage a plan on purpose.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <charon/boot.h>
+
+typedef unsigned long long ull;
+
+/**
+ * charon_boot_seg_find() - a loaded segment by label
+ * @b: the plan
+ * @label: "kernel", "initrd" or "dtb"
+ *
+ * Return: the segment or NULL.
+ */
+struct charon_boot_seg *charon_boot_seg_find(struct charon_boot *b,
+					     const char *label)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr_seg; i++) {
+		if (!strcmp(b->seg[i].label, label)) {
+			return &b->seg[i];
+		}
+	}
+	return NULL;
+}
+
+/**
+ * charon_boot_encode() - write the plan's parameter block into the stub
+ * @b: the plan
+ */
+void charon_boot_encode(struct charon_boot *b)
+{
+	charon_stub_write_params(&b->stub, &b->params);
+}
+
+static int add_bad_region(struct charon_boot *b, const char *label,
+			  uint64_t start, uint64_t len,
+			  struct charon_err *err)
+{
+	struct charon_region *r;
+
+	if (b->params.nr_regions >= CHARON_MAX_REGIONS) {
+		return charon_errf(err, -ENOSPC,
+				   "--break-params: no free region slot for \"%s\"",
+				   label);
+	}
+	r = &b->params.regions[b->params.nr_regions++];
+	memset(r, 0, sizeof(*r));
+	r->start = start;
+	r->len = len;
+	memcpy(r->label, label, strlen(label));
+	return 0;
+}
+
+/**
+ * charon_boot_break_params() - corrupt the filled parameter block (tests)
+ * @b: the plan, after its block was filled
+ * @what: "magic" (bit-inverted), "version" (+1), "size" (+8),
+ *	"nr-regions" (17), "overlap-stub" (an extra region "stub" covering
+ *	the stub's own range) or "wrap" (an extra region "wrap" at
+ *	0xfffffffffffff000, 0x2000 bytes, wrapping around 2^64)
+ * @err: error message on failure
+ *
+ * The block is re-encoded into the stub image.
+ *
+ * Return: 0, or -EINVAL for an unknown @what.
+ */
+int charon_boot_break_params(struct charon_boot *b, const char *what,
+			     struct charon_err *err)
+{
+	struct charon_params *p = &b->params;
+	int rc = 0;
+
+	if (!strcmp(what, "magic")) {
+		p->magic = ~p->magic;
+	} else if (!strcmp(what, "version")) {
+		p->version += 1;
+	} else if (!strcmp(what, "size")) {
+		p->size += 8;
+	} else if (!strcmp(what, "nr-regions")) {
+		p->nr_regions = CHARON_MAX_REGIONS + 1;
+	} else if (!strcmp(what, "overlap-stub")) {
+		rc = add_bad_region(b, "stub", b->stub_addr, b->stub_size, err);
+	} else if (!strcmp(what, "wrap")) {
+		rc = add_bad_region(b, "wrap", 0xfffffffffffff000ull, 0x2000,
+				    err);
+	} else {
+		return charon_errf(err, -EINVAL,
+				   "--break-params: unknown \"%s\"; expected magic, version, size, nr-regions, overlap-stub or wrap",
+				   what);
+	}
+	if (!rc) {
+		charon_boot_encode(b);
+	}
+	return rc;
+}
+
+/**
+ * charon_boot_flip_bit() - damage one loaded segment after hashing (tests)
+ * @b: the plan, after its digests were computed
+ * @spec: "LABEL" or "LABEL:OFFSET"; flips bit 0 of the byte at OFFSET
+ *	(C notation, default the middle byte) of that segment as loaded
+ * @err: error message on failure
+ *
+ * Return: 0, or -EINVAL for an unknown label or an offset outside the
+ * segment.
+ */
+int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
+			 struct charon_err *err)
+{
+	char label[CHARON_LABEL_LEN];
+	struct charon_boot_seg *s;
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	unsigned long long off;
+	char *end;
+
+	if (n == 0 || n >= sizeof(label)) {
+		return charon_errf(err, -EINVAL,
+				   "--flip-bit: \"%s\": expected LABEL[:OFFSET]",
+				   spec);
+	}
+	memcpy(label, spec, n);
+	label[n] = '\0';
+	s = charon_boot_seg_find(b, label);
+	if (!s) {
+		return charon_errf(err, -EINVAL,
+				   "--flip-bit: no loaded segment \"%s\" (have: kernel%s, dtb)",
+				   label,
+				   charon_boot_seg_find(b, "initrd") ?
+				   ", initrd" : "");
+	}
+	if (colon) {
+		errno = 0;
+		off = strtoull(colon + 1, &end, 0);
+		if (errno || end == colon + 1 || *end || colon[1] == '-') {
+			return charon_errf(err, -EINVAL,
+					   "--flip-bit: offset \"%s\" is not a number",
+					   colon + 1);
+		}
+	} else {
+		off = s->len / 2;
+	}
+	if (off >= s->len) {
+		return charon_errf(err, -EINVAL,
+				   "--flip-bit: offset 0x%llx is outside %s (0x%zx bytes)",
+				   off, label, s->len);
+	}
+	s->data[off] ^= 1;
+	s->modified = true;
+	return 0;
+}
+
+/**
+ * charon_boot_free() - release a plan
+ * @b: the plan
+ */
+void charon_boot_free(struct charon_boot *b)
+{
+	unsigned int i;
+
+	charon_stub_free(&b->stub);
+	charon_arm64_image_free(&b->kernel);
+	for (i = 0; i < b->nr_seg; i++) {
+		free(b->seg[i].data);
+		b->seg[i].data = NULL;
+	}
+	b->nr_seg = 0;
+}

@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: MIT
+/*
+ * charon: the host-side loader's command line.
+ *
+ *	charon qemu --arch arm64 --kernel K [options] [-- qemu args]
+ *	charon inspect FILE
+ *
+ * Exit codes: 0 success, 1 runtime error, 2 usage error.  `charon qemu`
+ * execs QEMU, so a run's exit status is QEMU's.  docs/cli.md is the manual.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charon/arm64.h>
+#include <charon/boot.h>
+#include <charon/digest.h>
+#include <charon/file.h>
+#include <charon/inspect.h>
+#include <charon/qemu.h>
+#include <charon/util.h>
+
+#define CHARON_VERSION	"0.1"
+
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+#define MAX_HOOKS	8
+
+/*
+ * QEMU's arm boot code loads the machine's own DTB at the start of RAM
+ * even without -kernel (for firmware); virt's is 1 MiB.  The layout keeps
+ * out of it.
+ */
+#define QEMU_DTB_RESERVE	((uint64_t)1 << 20)
+
+typedef unsigned long long ull;
+
+static const char main_usage[] =
+"Usage: charon COMMAND [OPTIONS]\n"
+"\n"
+"Prepare the charon stub and boot a kernel through it.\n"
+"\n"
+"Commands:\n"
+"  qemu      lay out stub, kernel, initrd and DTB and start QEMU with them\n"
+"  inspect   show a stub image's header and parameters, or a kernel Image's\n"
+"            header\n"
+"  help [COMMAND]  this text, or a command's\n"
+"\n"
+"Options:\n"
+"  -h, --help      this text\n"
+"  -V, --version   the version and the parameter block ABI\n"
+"\n"
+"Exit codes: 0 success, 1 runtime error, 2 usage error; `charon qemu`\n"
+"exits with QEMU's status.  Manual: docs/cli.md.\n";
+
+static const char qemu_usage[] =
+"Usage: charon qemu --arch arm64 --kernel FILE [OPTIONS] [-- QEMU-ARGS...]\n"
+"\n"
+"Lay out the stub, the kernel, the initrd and the DTB in the machine's RAM,\n"
+"fill the stub's parameter block (SHA-256 per segment) and exec QEMU, which\n"
+"starts the stub; the stub verifies every segment and boots the kernel.\n"
+"\n"
+"Inputs:\n"
+"  --arch ARCH          target architecture (required; supported: arm64)\n"
+"  --kernel FILE        Linux arm64 Image, plain or gzip-compressed (required)\n"
+"  --initrd FILE        initramfs/initrd\n"
+"  --append STRING      kernel command line (/chosen bootargs)\n"
+"  --dtb FILE           device tree to edit (default: the machine's own,\n"
+"                       from QEMU's -M ...,dumpdtb=)\n"
+"  --stub FILE          stub image (default: $CHARON_STUB, else\n"
+"                       <charon's dir>/../arm64/charon-stub.bin)\n"
+"  --stub-addr ADDR     load the stub at ADDR (default: top of RAM)\n"
+"\n"
+"Machine (also used to dump the DTB):\n"
+"  --machine M          QEMU machine (default: virt)\n"
+"  --cpu C              CPU model (default: cortex-a57)\n"
+"  --smp N              CPUs (default: 1)\n"
+"  --memory SIZE        RAM, QEMU -m syntax (default: 1G)\n"
+"  --el2                start at EL2 (adds virtualization=on to -M)\n"
+"  --qemu BINARY        QEMU binary (default: qemu-system-aarch64)\n"
+"\n"
+"Stub behaviour:\n"
+"  --fail POLICY        on a verification failure: halt, reset, poweroff or\n"
+"                       test-exit (default for `charon qemu`: test-exit)\n"
+"  --verbose-stub       the stub prints each region as it verifies it\n"
+"\n"
+"Run:\n"
+"  --workdir DIR        where the patched stub, edited DTB and copies go\n"
+"                       (default: a new directory $TMPDIR/charon-XXXXXX, kept)\n"
+"  --dry-run            print the QEMU command line instead of running it\n"
+"  -h, --help           this text\n"
+"\n"
+"Test hooks (for the test suite; they make the boot fail on purpose):\n"
+"  --flip-bit LABEL[:OFFSET]  after hashing, flip bit 0 of byte OFFSET\n"
+"                       (default: the middle) of segment LABEL (kernel,\n"
+"                       initrd, dtb) as loaded\n"
+"  --break-params WHAT  corrupt the filled parameter block: magic, version,\n"
+"                       size, nr-regions, overlap-stub, wrap\n"
+"\n"
+"Arguments after -- are appended to QEMU's command line.\n";
+
+static const char inspect_usage[] =
+"Usage: charon inspect FILE\n"
+"\n"
+"If FILE is a charon stub image, print its image header and, if filled, its\n"
+"parameter block (regions with digests, next kernel, console, policy).\n"
+"If FILE is a Linux arm64 Image (plain or gzip), print its header fields.\n"
+"\n"
+"  -h, --help   this text\n";
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "charon%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'charon %s%s--help'.\n", cmd ? cmd : "",
+		cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+static int runtime_error(const struct charon_err *err)
+{
+	fprintf(stderr, "charon: error: %s\n", err->msg);
+	return EXIT_RUNTIME;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!*s || *s == '-') {
+		return -EINVAL;
+	}
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || *end) {
+		return -EINVAL;
+	}
+	*v = x;
+	return 0;
+}
+
+/* <dir of this program>/../arm64/charon-stub.bin */
+static int default_stub(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		return -ENOENT;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash) {
+		return -ENOENT;
+	}
+	*slash = '\0';
+	if ((size_t)snprintf(buf, len, "%s/../arm64/charon-stub.bin", exe) >=
+	    len) {
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static int make_workdir(const char *want, char *buf, size_t len,
+			struct charon_err *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int e;
+
+	if (want) {
+		if (mkdir(want, 0755) && errno != EEXIST) {
+			e = errno;
+			return charon_errf(err, -e, "--workdir %s: cannot create: %s",
+					   want, strerror(e));
+		}
+		snprintf(buf, len, "%s", want);
+		return 0;
+	}
+	if (!tmp || !*tmp) {
+		tmp = "/tmp";
+	}
+	snprintf(buf, len, "%s/charon-XXXXXX", tmp);
+	if (!mkdtemp(buf)) {
+		e = errno;
+		return charon_errf(err, -e, "cannot create a directory %s: %s",
+				   buf, strerror(e));
+	}
+	return 0;
+}
+
+struct qemu_args {
+	const char *arch;
+	struct charon_boot_opts boot;
+	struct charon_qemu_machine m;
+	const char *workdir;
+	bool dry_run;
+	const char *flip[MAX_HOOKS];
+	int nr_flip;
+	const char *brk[MAX_HOOKS];
+	int nr_brk;
+	char **extra;
+	size_t nr_extra;
+};
+
+enum {
+	OPT_ARCH = 0x100, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_DTB,
+	OPT_MACHINE, OPT_CPU, OPT_SMP, OPT_MEMORY, OPT_EL2, OPT_STUB,
+	OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB, OPT_WORKDIR, OPT_DRY_RUN,
+	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU,
+};
+
+static const struct option qemu_opts[] = {
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "dtb", required_argument, NULL, OPT_DTB },
+	{ "machine", required_argument, NULL, OPT_MACHINE },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "smp", required_argument, NULL, OPT_SMP },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "el2", no_argument, NULL, OPT_EL2 },
+	{ "stub", required_argument, NULL, OPT_STUB },
+	{ "stub-addr", required_argument, NULL, OPT_STUB_ADDR },
+	{ "fail", required_argument, NULL, OPT_FAIL },
+	{ "verbose-stub", no_argument, NULL, OPT_VERBOSE_STUB },
+	{ "workdir", required_argument, NULL, OPT_WORKDIR },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "flip-bit", required_argument, NULL, OPT_FLIP_BIT },
+	{ "break-params", required_argument, NULL, OPT_BREAK_PARAMS },
+	{ "qemu", required_argument, NULL, OPT_QEMU },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const break_whats[] = {
+	"magic", "version", "size", "nr-regions", "overlap-stub", "wrap",
+};
+
+static bool valid_break(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(break_whats) / sizeof(break_whats[0]); i++) {
+		if (!strcmp(s, break_whats[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool valid_flip(const char *s, bool have_initrd)
+{
+	size_t n = strcspn(s, ":");
+
+	if ((n == 6 && !strncmp(s, "kernel", 6)) ||
+	    (n == 3 && !strncmp(s, "dtb", 3)) ||
+	    (n == 6 && !strncmp(s, "initrd", 6) && have_initrd)) {
+		return true;
+	}
+	return false;
+}
+
+/* Return: -1 to go on, else the exit code */
+static int parse_qemu(int argc, char **argv, struct qemu_args *q)
+{
+	const char *cmd = "qemu";
+	uint64_t v;
+	int dd, c, i;
+
+	q->m.binary = "qemu-system-aarch64";
+	q->m.machine = "virt";
+	q->m.cpu = "cortex-a57";
+	q->m.smp = "1";
+	q->m.memory = "1G";
+	q->boot.fail_policy = CHARON_FAIL_TEST_EXIT;
+
+	for (dd = 1; dd < argc && strcmp(argv[dd], "--"); dd++) {
+		;
+	}
+	if (dd < argc) {
+		q->extra = argv + dd + 1;
+		q->nr_extra = (size_t)(argc - dd - 1);
+	}
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(dd, argv, "+:h", qemu_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(qemu_usage, stdout);
+			return 0;
+		case OPT_ARCH:
+			q->arch = optarg;
+			break;
+		case OPT_KERNEL:
+			q->boot.kernel_path = optarg;
+			break;
+		case OPT_INITRD:
+			q->boot.initrd_path = optarg;
+			break;
+		case OPT_APPEND:
+			q->boot.bootargs = optarg;
+			break;
+		case OPT_DTB:
+			q->boot.dtb_path = optarg;
+			break;
+		case OPT_MACHINE:
+			q->m.machine = optarg;
+			break;
+		case OPT_CPU:
+			q->m.cpu = optarg;
+			break;
+		case OPT_SMP:
+			if (parse_u64(optarg, &v) || v == 0 || v > 512) {
+				return usage_error(cmd, "--smp %s: expected a CPU count 1..512",
+						   optarg);
+			}
+			q->m.smp = optarg;
+			break;
+		case OPT_MEMORY:
+			if (charon_parse_mem_size(optarg, &v)) {
+				return usage_error(cmd, "--memory %s: expected a size like 1G, 512M or 2048 (MiB)",
+						   optarg);
+			}
+			q->m.memory = optarg;
+			break;
+		case OPT_EL2:
+			q->m.el2 = true;
+			break;
+		case OPT_STUB:
+			q->boot.stub_path = optarg;
+			break;
+		case OPT_STUB_ADDR:
+			if (parse_u64(optarg, &q->boot.stub_addr)) {
+				return usage_error(cmd, "--stub-addr %s: expected an address (0x... or decimal)",
+						   optarg);
+			}
+			q->boot.stub_addr_fixed = true;
+			break;
+		case OPT_FAIL:
+			if (charon_fail_policy_parse(optarg,
+						     &q->boot.fail_policy)) {
+				return usage_error(cmd, "--fail %s: expected halt, reset, poweroff or test-exit",
+						   optarg);
+			}
+			break;
+		case OPT_VERBOSE_STUB:
+			q->boot.flags |= CHARON_F_VERBOSE;
+			break;
+		case OPT_WORKDIR:
+			q->workdir = optarg;
+			break;
+		case OPT_DRY_RUN:
+			q->dry_run = true;
+			break;
+		case OPT_FLIP_BIT:
+			if (q->nr_flip == MAX_HOOKS) {
+				return usage_error(cmd, "--flip-bit given more than %d times",
+						   MAX_HOOKS);
+			}
+			q->flip[q->nr_flip++] = optarg;
+			break;
+		case OPT_BREAK_PARAMS:
+			if (!valid_break(optarg)) {
+				return usage_error(cmd, "--break-params %s: expected magic, version, size, nr-regions, overlap-stub or wrap",
+						   optarg);
+			}
+			if (q->nr_brk == MAX_HOOKS) {
+				return usage_error(cmd, "--break-params given more than %d times",
+						   MAX_HOOKS);
+			}
+			q->brk[q->nr_brk++] = optarg;
+			break;
+		case OPT_QEMU:
+			q->m.binary = optarg;
+			break;
+		case ':':
+			return usage_error(cmd, "option %s needs a value",
+					   argv[optind - 1]);
+		default:
+			if (optopt) {
+				return usage_error(cmd, "unknown option -%c",
+						   optopt);
+			}
+			return usage_error(cmd, "unknown option %s",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < dd) {
+		return usage_error(cmd, "unexpected argument '%s' (QEMU arguments go after --)",
+				   argv[optind]);
+	}
+	if (!q->arch) {
+		return usage_error(cmd, "--arch is required (supported: arm64)");
+	}
+	if (strcmp(q->arch, "arm64")) {
+		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64)",
+				   q->arch);
+	}
+	if (!q->boot.kernel_path) {
+		return usage_error(cmd, "--kernel is required");
+	}
+	for (i = 0; i < q->nr_flip; i++) {
+		if (!valid_flip(q->flip[i], q->boot.initrd_path != NULL)) {
+			return usage_error(cmd, "--flip-bit %s: expected LABEL[:OFFSET] with LABEL kernel, dtb%s",
+					   q->flip[i],
+					   q->boot.initrd_path ?
+					   " or initrd" :
+					   " (or initrd, with --initrd)");
+		}
+	}
+	return -1;
+}
+
+static const char *copy_name(const char *label)
+{
+	if (!strcmp(label, "kernel")) {
+		return "Image";
+	}
+	if (!strcmp(label, "initrd")) {
+		return "initrd";
+	}
+	return "charon.dtb";
+}
+
+static int join(char *buf, size_t len, const char *dir, const char *name,
+		struct charon_err *err)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, name) >= len) {
+		return charon_errf(err, -ENAMETOOLONG, "%s/%s: path too long",
+				   dir, name);
+	}
+	return 0;
+}
+
+struct shown {
+	const char *name;
+	uint64_t start, len, reserved;
+	const char *file;
+};
+
+static void print_layout(const struct charon_boot *b, const char *stub_file,
+			 char (*files)[PATH_MAX], FILE *f)
+{
+	struct shown s[CHARON_BOOT_MAX_SEGS + 1], t;
+	char ram[256];
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < b->nr_seg; i++) {
+		s[n].name = b->seg[i].label;
+		s[n].start = b->seg[i].addr;
+		s[n].len = b->seg[i].len;
+		s[n].reserved = b->seg[i].mem_size;
+		s[n++].file = files[i];
+	}
+	s[n].name = "stub";
+	s[n].start = b->stub_addr;
+	s[n].len = b->stub.len;
+	s[n].reserved = b->stub_size;
+	s[n++].file = stub_file;
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0 && s[j - 1].start > s[j].start; j--) {
+			t = s[j];
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	}
+	charon_layout_ram_str(&b->layout, ram, sizeof(ram));
+	fprintf(f, "charon: layout, RAM %s:\n", ram);
+	fprintf(f, "  %-8s %-18s %-18s %-10s %-10s %s\n", "segment", "start",
+		"end", "size", "reserved", "file");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "  %-8s 0x%016llx 0x%016llx 0x%-8llx 0x%-8llx %s\n",
+			s[i].name, (ull)s[i].start,
+			(ull)(s[i].start + s[i].len), (ull)s[i].len,
+			(ull)s[i].reserved, s[i].file);
+	}
+	fprintf(f, "charon: entry 0x%llx, x0 = dtb 0x%llx, console %s at 0x%llx, PSCI %s, fail policy %s%s\n",
+		(ull)b->params.next.entry, (ull)b->params.next.regs[0],
+		charon_console_kind_name(b->params.console.kind),
+		(ull)b->params.console.base,
+		b->psci == CHARON_ARM64_PSCI_HVC ? "hvc" :
+		b->psci == CHARON_ARM64_PSCI_SMC ? "smc" : "none",
+		charon_fail_policy_name(b->params.fail_policy),
+		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
+}
+
+static int cmd_qemu(int argc, char **argv)
+{
+	struct qemu_args q = { 0 };
+	struct charon_err err = { "" };
+	struct charon_qemu_load loads[CHARON_BOOT_MAX_SEGS + 2];
+	struct charon_argv a = { 0 };
+	struct charon_boot b;
+	char stub_default[PATH_MAX], workdir[PATH_MAX], dtb[PATH_MAX];
+	char log[PATH_MAX], stub_file[PATH_MAX];
+	char files[CHARON_BOOT_MAX_SEGS][PATH_MAX];
+	struct charon_boot_seg *s;
+	struct stat st;
+	unsigned int i, nl = 0;
+	int rc;
+
+	rc = parse_qemu(argc, argv, &q);
+	if (rc >= 0) {
+		return rc;
+	}
+	if (!q.boot.stub_path) {
+		q.boot.stub_path = getenv("CHARON_STUB");
+	}
+	if (!q.boot.stub_path || !*q.boot.stub_path) {
+		if (default_stub(stub_default, sizeof(stub_default))) {
+			fprintf(stderr, "charon: error: cannot find the stub next to this program; use --stub\n");
+			return EXIT_RUNTIME;
+		}
+		q.boot.stub_path = stub_default;
+	}
+	if (make_workdir(q.workdir, workdir, sizeof(workdir), &err)) {
+		return runtime_error(&err);
+	}
+	printf("charon: workdir %s\n", workdir);
+
+	q.boot.ram_head_reserve = QEMU_DTB_RESERVE;
+	q.boot.ram_head_name = "qemu-dtb";
+	if (!q.boot.dtb_path) {
+		if (join(dtb, sizeof(dtb), workdir, "machine.dtb", &err) ||
+		    join(log, sizeof(log), workdir, "dumpdtb.log", &err) ||
+		    charon_qemu_dumpdtb(&q.m, dtb, log, &err)) {
+			return runtime_error(&err);
+		}
+		q.boot.dtb_path = dtb;
+		if (stat(dtb, &st) == 0 &&
+		    (uint64_t)st.st_size > QEMU_DTB_RESERVE) {
+			q.boot.ram_head_reserve = (uint64_t)st.st_size;
+		}
+	}
+
+	rc = charon_arm64_prepare(&q.boot, &b, &err);
+	for (i = 0; !rc && i < (unsigned int)q.nr_brk; i++) {
+		rc = charon_boot_break_params(&b, q.brk[i], &err);
+	}
+	for (i = 0; !rc && i < (unsigned int)q.nr_flip; i++) {
+		rc = charon_boot_flip_bit(&b, q.flip[i], &err);
+	}
+	/* the files QEMU loads: copies only where the bytes differ */
+	rc = rc ?: join(stub_file, sizeof(stub_file), workdir,
+			"charon-stub.bin", &err);
+	rc = rc ?: charon_write_file(stub_file, b.stub.image, b.stub.len, &err);
+	for (i = 0; !rc && i < b.nr_seg; i++) {
+		s = &b.seg[i];
+		if (!s->modified) {
+			/* absolute, so the printed command works anywhere */
+			if (!realpath(s->src_path, files[i])) {
+				charon_strscpy(files[i], s->src_path,
+					       sizeof(files[i]));
+			}
+			continue;
+		}
+		rc = join(files[i], sizeof(files[i]), workdir,
+			  copy_name(s->label), &err);
+		rc = rc ?: charon_write_file(files[i], s->data, s->len, &err);
+	}
+	if (rc) {
+		charon_boot_free(&b);
+		return runtime_error(&err);
+	}
+	print_layout(&b, stub_file, files, stdout);
+
+	loads[nl].file = stub_file;
+	loads[nl].addr = b.stub_addr;
+	loads[nl++].set_pc = b.stub.hdr.entry_offset == 0;
+	for (i = 0; i < b.nr_seg; i++) {
+		loads[nl].file = files[i];
+		loads[nl].addr = b.seg[i].addr;
+		loads[nl++].set_pc = false;
+	}
+	if (b.stub.hdr.entry_offset) {
+		loads[nl].file = NULL;
+		loads[nl].addr = b.stub_addr + b.stub.hdr.entry_offset;
+		loads[nl++].set_pc = true;
+	}
+	rc = charon_qemu_run_argv(&q.m, loads, nl, q.extra, q.nr_extra, &a,
+				  &err);
+	charon_boot_free(&b);
+	if (rc) {
+		charon_argv_free(&a);
+		return runtime_error(&err);
+	}
+	if (q.dry_run) {
+		charon_argv_print(&a, stdout);
+		charon_argv_free(&a);
+		return 0;
+	}
+	printf("charon: starting ");
+	charon_argv_print(&a, stdout);
+	fflush(NULL);
+	execvp(a.v[0], a.v);
+	charon_errf(&err, -errno, "cannot run %s: %s", a.v[0],
+		    strerror(errno));
+	charon_argv_free(&a);
+	return runtime_error(&err);
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct charon_err err = { "" };
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(inspect_usage, stdout);
+			return 0;
+		}
+		return usage_error("inspect", "unknown option %s",
+				   argv[optind - 1]);
+	}
+	if (argc - optind != 1) {
+		return usage_error("inspect", "expected one FILE");
+	}
+	if (charon_inspect(argv[optind], stdout, &err)) {
+		return runtime_error(&err);
+	}
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(main_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "qemu")) {
+		fputs(qemu_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "inspect")) {
+		fputs(inspect_usage, stdout);
+		return 0;
+	}
+	return usage_error(NULL, "help: unknown command '%s'", argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(main_usage, stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+		fputs(main_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("charon %s (parameter block ABI %u)\n", CHARON_VERSION,
+		       CHARON_ABI_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "help")) {
+		return cmd_help(argc - 1, argv + 1);
+	}
+	if (!strcmp(cmd, "qemu")) {
+		return cmd_qemu(argc - 1, argv + 1);
+	}
+	if (!strcmp(cmd, "inspect")) {
+		return cmd_inspect(argc - 1, argv + 1);
+	}
+	return usage_error(NULL, "unknown command '%s'", cmd);
+}

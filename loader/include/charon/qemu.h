@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* The QEMU back-end: machine device tree from QEMU, the run command line. */
+#ifndef CHARON_QEMU_H
+#define CHARON_QEMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <charon/err.h>
+
+/* a growable, NULL-terminated argument vector */
+struct charon_argv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+int charon_argv_add(struct charon_argv *a, const char *s);
+int charon_argv_addf(struct charon_argv *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void charon_argv_free(struct charon_argv *a);
+void charon_argv_print(const struct charon_argv *a, FILE *f);
+
+struct charon_qemu_machine {
+	const char *binary;	/* qemu-system-aarch64 */
+	const char *machine;	/* virt */
+	const char *cpu;	/* cortex-a57 */
+	const char *smp;	/* 1 */
+	const char *memory;	/* 1G */
+	bool el2;		/* virtualization=on */
+};
+
+/* one -device loader */
+struct charon_qemu_load {
+	const char *file;	/* NULL: only set the PC */
+	uint64_t addr;
+	bool set_pc;		/* cpu-num=0 */
+};
+
+int charon_qemu_base_argv(const struct charon_qemu_machine *m,
+			  const char *dumpdtb, struct charon_argv *a);
+int charon_qemu_run_argv(const struct charon_qemu_machine *m,
+			 const struct charon_qemu_load *loads, size_t nr,
+			 char *const *extra, size_t nr_extra,
+			 struct charon_argv *a, struct charon_err *err);
+int charon_qemu_dumpdtb(const struct charon_qemu_machine *m,
+			const char *out, const char *log,
+			struct charon_err *err);
+int charon_parse_mem_size(const char *s, uint64_t *bytes);
+
+#endif /* CHARON_QEMU_H */
