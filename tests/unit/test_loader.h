@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared helpers of the libcharon unit tests (test_loader*.c): crafted
+ * stub images, arm64 Images and device trees, written independently of
+ * the library (own byte-order writes, libfdt's sequential-write API).
+ */
+#ifndef TESTS_UNIT_TEST_LOADER_H
+#define TESTS_UNIT_TEST_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <charon/layout.h>
+
+/* the crafted stub: where things are */
+#define TL_STUB_PARAMS_OFF	0x100u
+#define TL_STUB_FILE_SIZE	0x800u
+#define TL_STUB_MEM_SIZE	0x10000u
+#define TL_STUB_ALIGN		0x1000u
+
+void tl_le32(uint8_t *p, uint32_t v);
+void tl_le64(uint8_t *p, uint64_t v);
+uint32_t tl_rd32(const uint8_t *p);
+uint64_t tl_rd64(const uint8_t *p);
+
+/* a flat stub image of TL_STUB_FILE_SIZE bytes (malloc'd) */
+uint8_t *tl_stub(size_t *len);
+/* an arm64 Image of @len bytes with the given header fields (malloc'd) */
+uint8_t *tl_image(size_t len, uint64_t text_offset, uint64_t image_size,
+		  uint64_t flags);
+/* gzip a buffer (malloc'd) */
+uint8_t *tl_gzip(const uint8_t *in, size_t len, size_t *out_len);
+
+/* which device tree tl_dtb() builds */
+struct tl_dtb_opts {
+	const char *psci_method;	/* NULL: no /psci node */
+	const char *stdout_path;	/* NULL: none */
+	uint64_t mem_start, mem_size;	/* /memory@... */
+	uint64_t mem2_start, mem2_size;	/* a second reg entry if size != 0 */
+	uint64_t rsv_start, rsv_size;	/* a /memreserve/ if size != 0 */
+	uint64_t resmem_start, resmem_size; /* /reserved-memory child */
+	bool initrd_props;		/* /chosen linux,initrd-* present */
+	bool no_chosen;			/* no /chosen node at all */
+};
+void tl_dtb_defaults(struct tl_dtb_opts *o);
+/* a device tree (malloc'd, 64 KiB buffer, packed) */
+void *tl_dtb(const struct tl_dtb_opts *o, size_t *len);
+
+/* a fresh temporary directory and files in it */
+void tl_tmpdir(char *buf, size_t len);
+void tl_write(const char *dir, const char *name, const void *data,
+	      size_t len, char *path, size_t path_len);
+void tl_rmdir(const char *dir);
+
+/* warnings are collected here instead of being printed */
+extern char tl_last_warning[512];
+extern int tl_nr_warnings;
+void tl_catch_warnings(void);
+
+/* a layout with one RAM range */
+void tl_layout(struct charon_layout *l, uint64_t start, uint64_t size);
+
+/* the FDT test group (test_loader_fdt.c) */
+int tl_run_fdt_tests(void);
+
+#endif /* TESTS_UNIT_TEST_LOADER_H */
