@@ -219,6 +219,7 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 	char sname[CHARON_SEG_NAME_LEN];
 	struct charon_segment *s;
 	uint64_t addr, size;
+	const char *nn;
 	int i, n, rm, node, ac, sc, rc;
 
 	n = fdt_num_mem_rsv(fdt);
@@ -246,8 +247,9 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 		if (node_disabled(fdt, node)) {
 			continue;
 		}
+		nn = fdt_get_name(fdt, node, NULL);
 		snprintf(sname, sizeof(sname), "reserved-memory/%s",
-			 fdt_get_name(fdt, node, NULL));
+			 nn ? nn : "?");
 		rc = add_reg(name, fdt, node, ac, sc, l, sname, false, err);
 		if (rc) {
 			return rc;
