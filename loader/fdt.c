@@ -12,6 +12,7 @@
 
 #include <charon/arm64.h>
 #include <charon/fdt.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
@@ -67,11 +68,16 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
+/* a node's path for messages: damaged names are escaped */
 static void node_path(const void *fdt, int node, char *buf, int len)
 {
-	if (fdt_get_path(fdt, node, buf, len) < 0) {
+	char raw[256];
+
+	if (fdt_get_path(fdt, node, raw, sizeof(raw)) < 0) {
 		snprintf(buf, (size_t)len, "(node at 0x%x)", node);
+		return;
 	}
+	charon_printable(buf, (size_t)len, raw, sizeof(raw));
 }
 
 /* #address-cells / #size-cells of a bus node, limited to what we read */
@@ -248,8 +254,9 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 			continue;
 		}
 		nn = fdt_get_name(fdt, node, NULL);
-		snprintf(sname, sizeof(sname), "reserved-memory/%s",
-			 nn ? nn : "?");
+		memcpy(sname, "reserved-memory/", 16);
+		charon_printable(sname + 16, sizeof(sname) - 16, nn ? nn : "?",
+				 CHARON_SEG_NAME_LEN);
 		rc = add_reg(name, fdt, node, ac, sc, l, sname, false, err);
 		if (rc) {
 			return rc;
@@ -330,6 +337,7 @@ int charon_fdt_console(const char *name, const void *fdt,
 	const fdt32_t *reg, *shift;
 	const char *sp, *colon, *compat;
 	int chosen, node, parent, len, plen, ac, sc;
+	char psp[128];
 	uint64_t base;
 
 	memset(out, 0, sizeof(*out));
@@ -354,15 +362,16 @@ int charon_fdt_console(const char *name, const void *fdt,
 	plen = colon ? (int)(colon - sp) : (int)strlen(sp);
 	node = fdt_path_offset_namelen(fdt, sp, plen);
 	if (node < 0) {
+		charon_printable(psp, sizeof(psp), sp, (size_t)len);
 		charon_warnf("dtb: %s: /chosen stdout-path \"%s\" does not name a node (%s); no console for the stub",
-			     name, sp, fdt_strerror(node));
+			     name, psp, fdt_strerror(node));
 		return 0;
 	}
 	node_path(fdt, node, out->path, sizeof(out->path));
 	compat = fdt_getprop(fdt, node, "compatible", &len);
-	if (compat && len > 0 && strnlen(compat, (size_t)len) < (size_t)len) {
-		snprintf(out->compatible, sizeof(out->compatible), "%s",
-			 compat);
+	if (compat && len > 0) {
+		charon_printable(out->compatible, sizeof(out->compatible),
+				 compat, (size_t)len);
 	}
 	if (fdt_node_check_compatible(fdt, node, "arm,pl011") == 0) {
 		out->con.kind = CHARON_CON_PL011;
@@ -424,6 +433,7 @@ int charon_fdt_console(const char *name, const void *fdt,
 int charon_fdt_arm64_psci(const char *name, const void *fdt,
 			  uint32_t *conduit, struct charon_err *err)
 {
+	char pm[64];
 	const char *m;
 	int node, len;
 
@@ -449,9 +459,10 @@ int charon_fdt_arm64_psci(const char *name, const void *fdt,
 	} else if (len == 4 && !memcmp(m, "smc", 4)) {
 		*conduit = CHARON_ARM64_PSCI_SMC;
 	} else {
+		charon_printable(pm, sizeof(pm), m, len > 0 ? (size_t)len : 0);
 		return charon_errf(err, -EINVAL,
-				   "dtb: %s: /psci method is \"%.*s\", expected \"hvc\" or \"smc\"",
-				   name, len > 0 && len < 32 ? len : 0, m);
+				   "dtb: %s: /psci method is \"%s\", expected \"hvc\" or \"smc\"",
+				   name, pm);
 	}
 	return 0;
 }

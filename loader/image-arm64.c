@@ -12,6 +12,7 @@
 #include <charon/file.h>
 #include <charon/gzip.h>
 #include <charon/image-arm64.h>
+#include <charon/util.h>
 
 /* an EFI zboot image: "MZ", then "zimg" at 0x4, compression name at 0x18 */
 static bool is_zboot(const uint8_t *buf, size_t len)
@@ -39,8 +40,9 @@ int charon_arm64_image_parse(const char *name, const uint8_t *buf,
 			     size_t len, struct charon_arm64_image *img,
 			     struct charon_err *err)
 {
-	uint32_t magic;
 	uint64_t fsize = len;
+	char comp[33];
+	uint32_t magic;
 
 	if (len < CHARON_ARM64_IMAGE_HDR_SIZE) {
 		return charon_errf(err, -EINVAL,
@@ -50,9 +52,10 @@ int charon_arm64_image_parse(const char *name, const uint8_t *buf,
 	magic = charon_get32(buf + CHARON_ARM64_IMAGE_MAGIC_OFF, CHARON_LE);
 	if (magic != CHARON_ARM64_IMAGE_MAGIC) {
 		if (is_zboot(buf, len)) {
+			charon_printable(comp, sizeof(comp), buf + 0x18, 8);
 			return charon_errf(err, -EINVAL,
-					   "Image: %s: an EFI zboot image (\"zimg\" at 0x4, payload \"%.8s\"), not an arm64 Image; extract the Image from it first",
-					   name, (const char *)buf + 0x18);
+					   "Image: %s: an EFI zboot image (\"zimg\" at 0x4, payload \"%s\"), not an arm64 Image; extract the Image from it first",
+					   name, comp);
 		}
 		return charon_errf(err, -EINVAL,
 				   "Image: %s: header magic at 0x38 is 0x%08x, expected 0x%08x (\"ARM\\x64\")",

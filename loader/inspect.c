@@ -10,6 +10,7 @@
 #include <charon/file.h>
 #include <charon/gzip.h>
 #include <charon/inspect.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
@@ -35,7 +36,7 @@ static const char *psci_name(uint64_t v)
 static void print_params(const struct charon_stub *stub,
 			 const struct charon_params *p, FILE *f)
 {
-	char hex[CHARON_DIGEST_HEX_LEN], label[CHARON_LABEL_LEN + 1];
+	char hex[CHARON_DIGEST_HEX_LEN], label[4 * CHARON_LABEL_LEN + 1];
 	unsigned int i, n;
 
 	fprintf(f, "parameter block at 0x%x:\n", stub->hdr.params_offset);
@@ -68,8 +69,8 @@ static void print_params(const struct charon_stub *stub,
 	for (i = 0; i < n; i++) {
 		const struct charon_region *r = &p->regions[i];
 
-		memcpy(label, r->label, CHARON_LABEL_LEN);
-		label[CHARON_LABEL_LEN] = '\0';
+		charon_printable(label, sizeof(label), r->label,
+				 CHARON_LABEL_LEN);
 		charon_hex(r->sha256, CHARON_DIGEST_LEN, hex);
 		fprintf(f, "  region %-2u     %-8s start 0x%llx len 0x%llx%s\n",
 			i, label, (ull)r->start, (ull)r->len,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Small helpers shared by the library and the CLI. */
+#include <stdio.h>
 #include <string.h>
 
 #include <charon/util.h>
@@ -23,4 +24,39 @@ size_t charon_strscpy(char *dst, const char *src, size_t size)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 	return n;
+}
+
+/**
+ * charon_printable() - a string from a file, safe to print
+ * @dst: destination, always NUL-terminated if @size > 0
+ * @size: size of @dst
+ * @src: the bytes (a label, a device tree string, ...)
+ * @n: at most this many are read; a NUL ends the string earlier
+ *
+ * Printable ASCII is copied, every other byte becomes \\xNN, so a damaged
+ * file cannot put control characters or invalid UTF-8 on a terminal.
+ */
+void charon_printable(char *dst, size_t size, const void *src, size_t n)
+{
+	const unsigned char *s = src;
+	size_t i, o = 0;
+
+	if (size == 0) {
+		return;
+	}
+	for (i = 0; i < n && s[i]; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			if (o + 1 >= size) {
+				break;
+			}
+			dst[o++] = (char)s[i];
+		} else {
+			if (o + 4 >= size) {
+				break;
+			}
+			snprintf(dst + o, size - o, "\\x%02x", s[i]);
+			o += 4;
+		}
+	}
+	dst[o] = '\0';
 }

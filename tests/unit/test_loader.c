@@ -31,6 +31,7 @@
 #include <charon/layout.h>
 #include <charon/qemu.h>
 #include <charon/stub.h>
+#include <charon/util.h>
 
 #include "test_loader.h"
 
@@ -991,6 +992,22 @@ static void test_names(void **state)
 	assert_null(charon_stub_arch_by_name("ppc64"));
 }
 
+static void test_printable(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	charon_printable(buf, sizeof(buf), "kernel\0junk", 16);
+	assert_string_equal(buf, "kernel");
+	charon_printable(buf, sizeof(buf), "a\xfe\n\\b", 5);
+	assert_string_equal(buf, "a\\xfe\\x0a\\x5cb");
+	/* never past the end, never a partial escape */
+	charon_printable(buf, 6, "abc\001def", 8);
+	assert_string_equal(buf, "abc");
+	charon_printable(buf, sizeof(buf), "unterminated", 5);
+	assert_string_equal(buf, "unter");
+}
+
 /* ---- QEMU command line ------------------------------------------------- */
 
 static void test_qemu_argv(void **state)
@@ -1093,6 +1110,7 @@ int main(void)
 		cmocka_unit_test(test_params_big_endian),
 		cmocka_unit_test(test_params_regions),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_qemu_argv),
 		cmocka_unit_test(test_mem_size),
 	};

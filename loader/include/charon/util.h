@@ -6,5 +6,6 @@
 #include <stddef.h>
 
 size_t charon_strscpy(char *dst, const char *src, size_t size);
+void charon_printable(char *dst, size_t size, const void *src, size_t n);
 
 #endif /* CHARON_UTIL_H */
