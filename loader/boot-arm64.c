@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <charon/arm64.h>
+#include <abi/params.h>
 #include <charon/boot.h>
 #include <charon/file.h>
 
@@ -179,7 +179,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
  * linux,initrd-start/-end, a /memreserve/ for the stub) and fills and
  * encodes the parameter block: regions kernel, initrd, dtb with their
  * SHA-256, next.entry = kernel, x0 = DTB, the PSCI conduit in
- * next.arch.raw[CHARON_ARM64_ARCH_PSCI], the console from stdout-path.
+ * next.arch.raw[CHARON_ARM64_PSCI], the console from stdout-path.
  *
  * Return: 0 or a negative errno code.
  */
@@ -261,7 +261,7 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 	p->console = b->console.con;
 	p->next.entry = b->seg[CHARON_BOOT_SEG_KERNEL].addr;
 	p->next.regs[0] = ds->addr;
-	p->next.arch.raw[CHARON_ARM64_ARCH_PSCI] = b->psci;
+	p->next.arch.raw[CHARON_ARM64_PSCI] = b->psci;
 	for (i = 0; i < b->nr_seg; i++) {
 		rc = charon_params_add_region(p, b->seg[i].label,
 					      b->seg[i].addr, b->seg[i].data,

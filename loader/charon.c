@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <charon/arm64.h>
+#include <abi/params.h>
 #include <charon/boot.h>
 #include <charon/digest.h>
 #include <charon/file.h>
@@ -496,8 +496,8 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 		(ull)b->params.next.entry, (ull)b->params.next.regs[0],
 		charon_console_kind_name(b->params.console.kind),
 		(ull)b->params.console.base,
-		b->psci == CHARON_ARM64_PSCI_HVC ? "hvc" :
-		b->psci == CHARON_ARM64_PSCI_SMC ? "smc" : "none",
+		b->psci == CHARON_PSCI_HVC ? "hvc" :
+		b->psci == CHARON_PSCI_SMC ? "smc" : "none",
 		charon_fail_policy_name(b->params.fail_policy),
 		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
 }

@@ -10,7 +10,7 @@
 
 #include <libfdt.h>
 
-#include <charon/arm64.h>
+#include <abi/params.h>
 #include <charon/fdt.h>
 #include <charon/util.h>
 
@@ -422,7 +422,7 @@ int charon_fdt_console(const char *name, const void *fdt,
  * charon_fdt_arm64_psci() - the PSCI conduit of an arm64 machine
  * @name: file name, for messages
  * @fdt: a checked device tree
- * @conduit: CHARON_ARM64_PSCI_NONE, _HVC or _SMC
+ * @conduit: CHARON_PSCI_NONE, _HVC or _SMC
  * @err: error message on failure
  *
  * Reads "method" of /psci (or of the first node compatible with
@@ -437,7 +437,7 @@ int charon_fdt_arm64_psci(const char *name, const void *fdt,
 	const char *m;
 	int node, len;
 
-	*conduit = CHARON_ARM64_PSCI_NONE;
+	*conduit = CHARON_PSCI_NONE;
 	node = fdt_path_offset(fdt, "/psci");
 	if (node < 0) {
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
@@ -455,9 +455,9 @@ int charon_fdt_arm64_psci(const char *name, const void *fdt,
 		return 0;
 	}
 	if (len == 4 && !memcmp(m, "hvc", 4)) {
-		*conduit = CHARON_ARM64_PSCI_HVC;
+		*conduit = CHARON_PSCI_HVC;
 	} else if (len == 4 && !memcmp(m, "smc", 4)) {
-		*conduit = CHARON_ARM64_PSCI_SMC;
+		*conduit = CHARON_PSCI_SMC;
 	} else {
 		charon_printable(pm, sizeof(pm), m, len > 0 ? (size_t)len : 0);
 		return charon_errf(err, -EINVAL,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <charon/arm64.h>
+#include <abi/params.h>
 #include <charon/bytes.h>
 #include <charon/digest.h>
 #include <charon/file.h>
@@ -22,11 +22,11 @@ static const char *ok(bool good)
 static const char *psci_name(uint64_t v)
 {
 	switch (v) {
-	case CHARON_ARM64_PSCI_NONE:
+	case CHARON_PSCI_NONE:
 		return "none";
-	case CHARON_ARM64_PSCI_HVC:
+	case CHARON_PSCI_HVC:
 		return "hvc";
-	case CHARON_ARM64_PSCI_SMC:
+	case CHARON_PSCI_SMC:
 		return "smc";
 	default:
 		return "unknown";
@@ -59,8 +59,8 @@ static void print_params(const struct charon_stub *stub,
 		(ull)p->next.regs[2], (ull)p->next.regs[3]);
 	if (stub->arch->arch == CHARON_ARCH_ARM64) {
 		fprintf(f, "  next.arch     psci %llu (%s)\n",
-			(ull)p->next.arch.raw[CHARON_ARM64_ARCH_PSCI],
-			psci_name(p->next.arch.raw[CHARON_ARM64_ARCH_PSCI]));
+			(ull)p->next.arch.raw[CHARON_ARM64_PSCI],
+			psci_name(p->next.arch.raw[CHARON_ARM64_PSCI]));
 	}
 	fprintf(f, "  nr_regions    %u%s\n", p->nr_regions,
 		ok(p->nr_regions <= CHARON_MAX_REGIONS));

@@ -25,14 +25,19 @@ def arm64(build_dir):
     return files
 
 
-def charon_qemu(f, *extra, timeout=120, stop_after=None):
-    args = ["qemu", "--arch", "arm64", "--stub", f["stub"]] + list(extra)
-    return run(f["charon"], args, timeout=timeout, stop_after=stop_after)
+@pytest.fixture
+def charon_qemu(arm64, tmp_path):
+    """charon qemu --arch arm64 with the built stub, files kept in tmp_path."""
+    def go(*extra, timeout=120, stop_after=None):
+        args = ["qemu", "--arch", "arm64", "--stub", arm64["stub"],
+                "--workdir", tmp_path / "work"] + list(extra)
+        return run(arm64["charon"], args, timeout=timeout, stop_after=stop_after)
+    return go
 
 
 @pytest.mark.parametrize("el", [1, 2])
-def test_probe_handover(arm64, el):
-    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--verbose-stub",
+def test_probe_handover(arm64, charon_qemu, el):
+    r = charon_qemu("--kernel", arm64["probe"], "--verbose-stub",
                     *(["--el2"] if el == 2 else []))
     p = r.probe()
     assert p, r
@@ -54,8 +59,8 @@ def test_probe_handover(arm64, el):
 
 
 @pytest.mark.parametrize("addr", [0x48000000, 0x5ff00000, 0x7fe00000])
-def test_probe_relocated_stub(arm64, addr):
-    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--stub-addr", hex(addr))
+def test_probe_relocated_stub(arm64, charon_qemu, addr):
+    r = charon_qemu("--kernel", arm64["probe"], "--stub-addr", hex(addr))
     assert f"charon: stub at 0x{addr:x}-" in r.out, r
     # the policy name comes through a pointer table: it reads right only
     # if the stub's own RELATIVE relocations were applied for this address
@@ -65,8 +70,8 @@ def test_probe_relocated_stub(arm64, addr):
 
 
 @pytest.mark.parametrize("label", ["kernel", "initrd", "dtb"])
-def test_flipped_bit_is_refused(arm64, label):
-    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--initrd", arm64["initrd"],
+def test_flipped_bit_is_refused(arm64, charon_qemu, label):
+    r = charon_qemu("--kernel", arm64["probe"], "--initrd", arm64["initrd"],
                     "--flip-bit", label)
     assert f"'{label}' at 0x" in r.out and "SHA-256 MISMATCH" in r.out, r
     assert "FAILED: refusing to boot" in r.out, r
@@ -85,10 +90,10 @@ def test_flipped_bit_is_refused(arm64, label):
     ("overlap-stub", "overlaps the stub itself"),
     ("wrap", "wraps around the address space"),
 ])
-def test_malformed_params_are_refused(arm64, what, message):
+def test_malformed_params_are_refused(arm64, charon_qemu, what, message):
     # a bad magic means no policy can be trusted: the stub halts, so the
     # run is stopped once the refusal is on the console
-    r = charon_qemu(arm64, "--kernel", arm64["probe"], "--break-params", what,
+    r = charon_qemu("--kernel", arm64["probe"], "--break-params", what,
                     timeout=60, stop_after="not booting")
     assert message in r.out, r
     assert "FAILED: malformed parameter block" in r.out, r
@@ -96,9 +101,9 @@ def test_malformed_params_are_refused(arm64, what, message):
 
 
 @pytest.mark.parametrize("el", [1, 2])
-def test_debian_kernel_boots(arm64, el):
+def test_debian_kernel_boots(arm64, charon_qemu, el):
     tag = f"charon.test=el{el}"
-    r = charon_qemu(arm64, "--kernel", arm64["kernel"], "--initrd", arm64["initrd"],
+    r = charon_qemu("--kernel", arm64["kernel"], "--initrd", arm64["initrd"],
                     "--append", f"console=ttyAMA0 panic=-1 {tag}",
                     *(["--el2"] if el == 2 else []), timeout=600)
     assert "charon: all 3 regions verified" in r.out, r
