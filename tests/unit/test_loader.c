@@ -23,7 +23,7 @@
 #include <zlib.h>
 
 #include <abi/params.h>
-#include <charon/arm64.h>
+#include <abi/params.h>
 #include <charon/bytes.h>
 #include <charon/err.h>
 #include <charon/gzip.h>
@@ -859,7 +859,7 @@ static void test_params_encoding(void **state)
 	p.next.entry = 0x40200000;
 	p.next.regs[0] = 0x48000000;
 	p.next.regs[3] = 0x0102030405060708ull;
-	p.next.arch.raw[CHARON_ARM64_ARCH_PSCI] = CHARON_ARM64_PSCI_SMC;
+	p.next.arch.raw[CHARON_ARM64_PSCI] = CHARON_PSCI_SMC;
 	p.next.arch.raw[7] = 0xfedcba9876543210ull;
 	assert_int_equal(charon_params_add_region(&p, "kernel", 0x40200000,
 						  kernel, 0x3000, &err), 0);

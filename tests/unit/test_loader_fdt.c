@@ -19,7 +19,7 @@
 #include <openssl/evp.h>
 
 #include <abi/params.h>
-#include <charon/arm64.h>
+#include <abi/params.h>
 #include <charon/boot.h>
 #include <charon/err.h>
 #include <charon/fdt.h>
@@ -186,7 +186,7 @@ static void test_fdt_read(void **state)
 	assert_string_equal(con.path, "/pl011@9000000");
 	assert_string_equal(con.compatible, "arm,pl011");
 	CHECK(charon_fdt_arm64_psci("virt.dtb", f, &psci, &err));
-	assert_int_equal(psci, CHARON_ARM64_PSCI_HVC);
+	assert_int_equal(psci, CHARON_PSCI_HVC);
 	free(f);
 }
 
@@ -261,13 +261,13 @@ static void test_fdt_psci(void **state)
 	o.psci_method = "smc";
 	f = tl_dtb(&o, &len);
 	CHECK(charon_fdt_arm64_psci("smc.dtb", f, &psci, &err));
-	assert_int_equal(psci, CHARON_ARM64_PSCI_SMC);
+	assert_int_equal(psci, CHARON_PSCI_SMC);
 	free(f);
 
 	o.psci_method = NULL;
 	f = tl_dtb(&o, &len);
 	CHECK(charon_fdt_arm64_psci("none.dtb", f, &psci, &err));
-	assert_int_equal(psci, CHARON_ARM64_PSCI_NONE);
+	assert_int_equal(psci, CHARON_PSCI_NONE);
 	free(f);
 
 	o.psci_method = "svc";
@@ -611,7 +611,7 @@ static void test_plan_arm64(void **state)
 	assert_int_equal(tl_rd64(q + 0x040), 0);
 	assert_int_equal(tl_rd64(q + 0x048), 0);
 	assert_int_equal(tl_rd64(q + 0x050), 0);
-	assert_int_equal(tl_rd64(q + 0x058), CHARON_ARM64_PSCI_HVC);
+	assert_int_equal(tl_rd64(q + 0x058), CHARON_PSCI_HVC);
 	check_region(q, 0, "kernel", 0x40000000, pf.kernel_data,
 		     pf.kernel_len);
 	check_region(q, 1, "initrd", i->addr, pf.initrd_data, pf.initrd_len);
@@ -665,7 +665,7 @@ static void test_plan_gzip_no_initrd(void **state)
 	check_region(q, 0, "kernel", 0x40000000, pf.kernel_data,
 		     pf.kernel_len);
 	check_region(q, 1, "dtb", d->addr, d->data, d->len);
-	assert_int_equal(tl_rd64(q + 0x058), CHARON_ARM64_PSCI_SMC);
+	assert_int_equal(tl_rd64(q + 0x058), CHARON_PSCI_SMC);
 	charon_boot_free(&b);
 	plan_files_free(&pf);
 }
