@@ -113,3 +113,18 @@ def test_debian_kernel_boots(arm64, charon_qemu, el):
     assert marker and tag in marker[0], r
     if el == 2:
         assert "CPU: All CPU(s) started at EL2" in r.out, r
+
+
+@pytest.mark.parametrize("el", [1, 2])
+@pytest.mark.parametrize("policy,said", [("poweroff", "power off"), ("reset", "reset")])
+def test_failure_policy_through_psci(arm64, charon_qemu, policy, said, el):
+    # PSCI over HVC at EL1 and SMC at EL2 (the conduit comes from the DT);
+    # QEMU leaves on SYSTEM_OFF, and on SYSTEM_RESET because of -no-reboot.
+    # Without PSCI the stub would halt and this run would time out.
+    r = charon_qemu("--kernel", arm64["probe"], "--flip-bit", "kernel",
+                    "--fail", policy, *(["--el2"] if el == 2 else []),
+                    timeout=60)
+    assert not r.timed_out, r
+    assert f"failure policy: {said}" in r.out, r
+    assert "SHA-256 MISMATCH" in r.out and "PROBE:" not in r.out, r
+    assert "no PSCI" not in r.out, r
