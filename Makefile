@@ -54,6 +54,7 @@ check: deps
 	$(Q)$(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
 check-build: host-tests system-deps $(addprefix check-build-,$(ARCHES))
+	$(Q)$(MAKE) bench-build
 
 check-build-%: $(NEWLIB_STAMP) $(O)/gen/sha256_vectors.h
 	$(Q)$(MAKE) ARCH=$* target-tests

@@ -56,7 +56,7 @@ static void fill(uint8_t *p, size_t n)
 	}
 }
 
-static void ossl(const uint8_t *p, size_t n, uint8_t out[32])
+static void ossl(const void *p, size_t n, uint8_t out[32])
 {
 	unsigned int len = 32;
 
@@ -77,55 +77,45 @@ static void dump(const char *what, const uint8_t d[32])
 	fprintf(stderr, "\n");
 }
 
+typedef void (*digest_fn)(const void *p, size_t n, uint8_t out[32]);
+
+static void ossl_fn(const void *p, size_t n, uint8_t out[32])
+{
+	ossl(p, n, out);
+}
+
 /* returns 0, or 1 on a digest mismatch */
 static int run(const char *label, const char *kind, const uint8_t *buf,
 	       size_t size, int reps)
 {
-	double best_ours = 1e9, best_ossl = 1e9;
-	uint8_t d_ours[32], d_ossl[32];
-	int r;
+	static const digest_fn impl[2] = { sha256, ossl_fn };	/* ours, OpenSSL */
+	double best[2] = { 1e9, 1e9 };
+	uint8_t d[2][32];
+	int r, k;
 
 	for (r = 0; r < reps; r++) {
-		double t0, t1, t2;
-
 		/* alternate who goes first so neither always gets warm caches */
-		if (r & 1) {
-			t0 = now();
-			ossl(buf, size, d_ossl);
-			t1 = now();
-			sha256(buf, size, d_ours);
-			t2 = now();
-			if (t1 - t0 < best_ossl) {
-				best_ossl = t1 - t0;
-			}
-			if (t2 - t1 < best_ours) {
-				best_ours = t2 - t1;
-			}
-		} else {
-			t0 = now();
-			sha256(buf, size, d_ours);
-			t1 = now();
-			ossl(buf, size, d_ossl);
-			t2 = now();
-			if (t1 - t0 < best_ours) {
-				best_ours = t1 - t0;
-			}
-			if (t2 - t1 < best_ossl) {
-				best_ossl = t2 - t1;
+		for (k = 0; k < 2; k++) {
+			int i = (r & 1) ? 1 - k : k;
+			double t0 = now(), t;
+
+			impl[i](buf, size, d[i]);
+			t = now() - t0;
+			if (t < best[i]) {
+				best[i] = t;
 			}
 		}
-		if (memcmp(d_ours, d_ossl, 32)) {
+		if (memcmp(d[0], d[1], 32)) {
 			fprintf(stderr, "sha256-bench: digest mismatch, %zu bytes\n",
 				size);
-			dump("ours   ", d_ours);
-			dump("openssl", d_ossl);
+			dump("ours   ", d[0]);
+			dump("openssl", d[1]);
 			return 1;
 		}
 	}
 	printf("sha256 %-8s %-9s ours %8.1f MB/s  openssl %8.1f MB/s  ratio %.3f\n",
 	       label, kind,
-	       size / best_ours / 1e6, size / best_ossl / 1e6,
-	       best_ossl / best_ours);
+	       size / best[0] / 1e6, size / best[1] / 1e6, best[1] / best[0]);
 	return 0;
 }
 

@@ -45,15 +45,17 @@ $(HOST)/tests/test-rela: tests/unit/test_rela.c tests/unit/tc_cmocka.c \
 
 host-tests: $(HOST_TESTS)
 
-# Benchmarks link lib/ exactly as built for the x86_64 stub.
+# Benchmarks link lib/ exactly as built for the x86_64 stub, with the
+# stub's newlib routines (its objects reference them as hidden symbols).
+BENCH_LIBS := $(O)/x86_64/libcharon-lib.a $(O)/x86_64/libnewlib-str.a
 BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 
-$(HOST)/bench/sha256-bench: bench/sha256.c $(O)/x86_64/libcharon-lib.a
+$(HOST)/bench/sha256-bench: bench/sha256.c $(BENCH_LIBS)
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -o $@ $^ -lcrypto
 
-$(HOST)/bench/sha256-ipb: bench/sha256_ipb.c $(O)/x86_64/libcharon-lib.a
+$(HOST)/bench/sha256-ipb: bench/sha256_ipb.c $(BENCH_LIBS)
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -o $@ $^

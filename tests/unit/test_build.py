@@ -98,3 +98,17 @@ def test_install_deps_never_adds_foreign_architectures():
     p = subprocess.run(["dpkg", "--print-foreign-architectures"],
                        stdout=subprocess.PIPE, text=True)
     assert p.stdout.strip() == "", p.stdout
+
+
+def test_bench_runs_and_digests_agree(build_dir):
+    # the benchmark links lib/ and newlib exactly as built for the x86_64
+    # stub; --quick still cross-checks every digest with OpenSSL on both of
+    # its code paths (no timing is asserted: figures come from make bench)
+    exe = build_dir / "host" / "bench" / "sha256-bench"
+    assert exe.exists(), f"{exe} not built (make check-build)"
+    p = subprocess.run([str(exe), "--quick"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout
+    lines = [line for line in p.stdout.splitlines() if " ratio " in line]
+    assert len(lines) == 4, p.stdout
+    assert {line.split()[1] for line in lines} == {"integer", "default"}, p.stdout
