@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <charon/boot.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
@@ -119,8 +120,7 @@ int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
 	struct charon_boot_seg *s;
 	const char *colon = strchr(spec, ':');
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
-	unsigned long long off;
-	char *end;
+	uint64_t off;
 
 	if (n == 0 || n >= sizeof(label)) {
 		return charon_errf(err, -EINVAL,
@@ -138,9 +138,7 @@ int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
 				   ", initrd" : "");
 	}
 	if (colon) {
-		errno = 0;
-		off = strtoull(colon + 1, &end, 0);
-		if (errno || end == colon + 1 || *end || colon[1] == '-') {
+		if (charon_parse_u64(colon + 1, &off)) {
 			return charon_errf(err, -EINVAL,
 					   "--flip-bit: offset \"%s\" is not a number",
 					   colon + 1);
@@ -151,7 +149,7 @@ int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
 	if (off >= s->len) {
 		return charon_errf(err, -EINVAL,
 				   "--flip-bit: offset 0x%llx is outside %s (0x%zx bytes)",
-				   off, label, s->len);
+				   (ull)off, label, s->len);
 	}
 	s->data[off] ^= 1;
 	s->modified = true;

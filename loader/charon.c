@@ -137,23 +137,6 @@ static int runtime_error(const struct charon_err *err)
 	return EXIT_RUNTIME;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!*s || *s == '-') {
-		return -EINVAL;
-	}
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || *end) {
-		return -EINVAL;
-	}
-	*v = x;
-	return 0;
-}
-
 /* <dir of this program>/../arm64/charon-stub.bin */
 static int default_stub(char *buf, size_t len)
 {
@@ -328,7 +311,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			q->m.cpu = optarg;
 			break;
 		case OPT_SMP:
-			if (parse_u64(optarg, &v) || v == 0 || v > 512) {
+			if (charon_parse_u64(optarg, &v) || v == 0 || v > 512) {
 				return usage_error(cmd, "--smp %s: expected a CPU count 1..512",
 						   optarg);
 			}
@@ -348,7 +331,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			q->boot.stub_path = optarg;
 			break;
 		case OPT_STUB_ADDR:
-			if (parse_u64(optarg, &q->boot.stub_addr)) {
+			if (charon_parse_u64(optarg, &q->boot.stub_addr)) {
 				return usage_error(cmd, "--stub-addr %s: expected an address (0x... or decimal)",
 						   optarg);
 			}

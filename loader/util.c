@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Small helpers shared by the library and the CLI. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <charon/util.h>
@@ -59,4 +61,29 @@ void charon_printable(char *dst, size_t size, const void *src, size_t n)
 		}
 	}
 	dst[o] = '\0';
+}
+
+/**
+ * charon_parse_u64() - a number in C notation (decimal, 0x... or 0...)
+ * @s: the text; it must start with a digit, so signs and blanks, which
+ *	strtoull() would accept ("-1" as 2^64 - 1), are refused
+ * @v: set to the value
+ *
+ * Return: 0, or -EINVAL for anything but a number below 2^64.
+ */
+int charon_parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (*s < '0' || *s > '9') {
+		return -EINVAL;
+	}
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || *end) {
+		return -EINVAL;
+	}
+	*v = x;
+	return 0;
 }

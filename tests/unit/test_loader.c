@@ -1008,6 +1008,27 @@ static void test_printable(void **state)
 	assert_string_equal(buf, "unter");
 }
 
+static void test_parse_u64(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	CHECK(charon_parse_u64("0x7fffa000", &v));
+	assert_int_equal(v, 0x7fffa000);
+	CHECK(charon_parse_u64("4096", &v));
+	assert_int_equal(v, 4096);
+	CHECK(charon_parse_u64("0xffffffffffffffff", &v));
+	assert_int_equal(v, UINT64_MAX);
+	/* strtoull() takes these; an address or offset must not */
+	assert_int_equal(charon_parse_u64("-1", &v), -EINVAL);
+	assert_int_equal(charon_parse_u64(" -4096", &v), -EINVAL);
+	assert_int_equal(charon_parse_u64("+1", &v), -EINVAL);
+	assert_int_equal(charon_parse_u64("", &v), -EINVAL);
+	assert_int_equal(charon_parse_u64("12k", &v), -EINVAL);
+	assert_int_equal(charon_parse_u64("0x10000000000000000", &v),
+			 -EINVAL);
+}
+
 /* ---- QEMU command line ------------------------------------------------- */
 
 static void test_qemu_argv(void **state)
@@ -1111,6 +1132,7 @@ int main(void)
 		cmocka_unit_test(test_params_regions),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_qemu_argv),
 		cmocka_unit_test(test_mem_size),
 	};

@@ -894,6 +894,9 @@ static void test_plan_hooks(void **state)
 	assert_msg(err, "--flip-bit: offset 0x5432 is outside initrd (0x5432 bytes)");
 	assert_int_equal(charon_boot_flip_bit(&b, "kernel:zz", &err), -EINVAL);
 	assert_msg(err, "--flip-bit: offset \"zz\" is not a number");
+	assert_int_equal(charon_boot_flip_bit(&b, "kernel: -1", &err),
+			 -EINVAL);
+	assert_msg(err, "--flip-bit: offset \" -1\" is not a number");
 	assert_int_equal(charon_boot_flip_bit(&b, ":3", &err), -EINVAL);
 	charon_boot_free(&b);
 	plan_files_free(&pf);
