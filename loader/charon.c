@@ -137,6 +137,33 @@ static int runtime_error(const struct charon_err *err)
 	return EXIT_RUNTIME;
 }
 
+/*
+ * What getopt_long() refused (@c is ':' or '?'), named as the user wrote
+ * it.  optind has moved past a long option but not past a short one in a
+ * group ("-xh"); optopt is 0 for an unknown long option and the option's
+ * value for a known one given a value it does not take ("--el2=yes").
+ */
+static int bad_option(const char *cmd, int c, const struct option *opts,
+		      char *const *argv)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *o;
+
+	if (c == ':') {
+		return usage_error(cmd, "option %s needs a value", arg);
+	}
+	for (o = opts; optopt && o->name; o++) {
+		if (o->val == optopt) {
+			return usage_error(cmd, "option --%s takes no value (%s)",
+					   o->name, arg);
+		}
+	}
+	if (optopt) {
+		return usage_error(cmd, "unknown option -%c", optopt);
+	}
+	return usage_error(cmd, "unknown option %s", arg);
+}
+
 /* <dir of this program>/../arm64/charon-stub.bin */
 static int default_stub(char *buf, size_t len)
 {
@@ -374,16 +401,8 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 		case OPT_QEMU:
 			q->m.binary = optarg;
 			break;
-		case ':':
-			return usage_error(cmd, "option %s needs a value",
-					   argv[optind - 1]);
 		default:
-			if (optopt) {
-				return usage_error(cmd, "unknown option -%c",
-						   optopt);
-			}
-			return usage_error(cmd, "unknown option %s",
-					   argv[optind - 1]);
+			return bad_option(cmd, c, qemu_opts, argv);
 		}
 	}
 	if (optind < dd) {
@@ -616,8 +635,7 @@ static int cmd_inspect(int argc, char **argv)
 			fputs(inspect_usage, stdout);
 			return 0;
 		}
-		return usage_error("inspect", "unknown option %s",
-				   argv[optind - 1]);
+		return bad_option("inspect", c, opts, argv);
 	}
 	if (argc - optind != 1) {
 		return usage_error("inspect", "expected one FILE");

@@ -209,6 +209,13 @@ def test_cli_usage_errors(build_dir, inputs):
             (["qemu", "--arch", "arm64", "--kernel", k, "stray"],
              "unexpected argument 'stray'"),
             (["qemu", "--arch", "arm64", "--kernel"], "needs a value"),
+            (["qemu", "--arch", "arm64", "--kernel", k, "-x"],
+             "unknown option -x"),
+            (["qemu", "--arch", "arm64", "--kernel", k, "--el2=yes"],
+             "option --el2 takes no value (--el2=yes)"),
+            (["qemu", "--help=x"], "option --help takes no value"),
+            (["inspect", "-xh", k], "unknown option -x"),
+            (["inspect", "--bogus", k], "unknown option --bogus"),
             (["inspect"], "expected one FILE"),
     ]:
         p = _charon(build_dir, *args)
