@@ -498,8 +498,7 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 		(ull)b->params.next.entry, (ull)b->params.next.regs[0],
 		charon_console_kind_name(b->params.console.kind),
 		(ull)b->params.console.base,
-		b->psci == CHARON_PSCI_HVC ? "hvc" :
-		b->psci == CHARON_PSCI_SMC ? "smc" : "none",
+		charon_psci_name(b->psci),
 		charon_fail_policy_name(b->params.fail_policy),
 		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
 }

@@ -19,20 +19,6 @@ static const char *ok(bool good)
 	return good ? "" : "  <-- unexpected";
 }
 
-static const char *psci_name(uint64_t v)
-{
-	switch (v) {
-	case CHARON_PSCI_NONE:
-		return "none";
-	case CHARON_PSCI_HVC:
-		return "hvc";
-	case CHARON_PSCI_SMC:
-		return "smc";
-	default:
-		return "unknown";
-	}
-}
-
 static void print_params(const struct charon_stub *stub,
 			 const struct charon_params *p, FILE *f)
 {
@@ -60,7 +46,7 @@ static void print_params(const struct charon_stub *stub,
 	if (stub->arch->arch == CHARON_ARCH_ARM64) {
 		fprintf(f, "  next.arch     psci %llu (%s)\n",
 			(ull)p->next.arch.raw[CHARON_ARM64_PSCI],
-			psci_name(p->next.arch.raw[CHARON_ARM64_PSCI]));
+			charon_psci_name(p->next.arch.raw[CHARON_ARM64_PSCI]));
 	}
 	fprintf(f, "  nr_regions    %u%s\n", p->nr_regions,
 		ok(p->nr_regions <= CHARON_MAX_REGIONS));

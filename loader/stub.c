@@ -596,3 +596,23 @@ const char *charon_console_kind_name(uint32_t kind)
 	}
 	return "unknown";
 }
+
+/**
+ * charon_psci_name() - name of an arm64 PSCI conduit (CHARON_PSCI_*)
+ * @conduit: the value, as in next.arch.raw[CHARON_ARM64_PSCI]
+ *
+ * Return: "none", "hvc", "smc" or "unknown".
+ */
+const char *charon_psci_name(uint64_t conduit)
+{
+	switch (conduit) {
+	case CHARON_PSCI_NONE:
+		return "none";
+	case CHARON_PSCI_HVC:
+		return "hvc";
+	case CHARON_PSCI_SMC:
+		return "smc";
+	default:
+		return "unknown";
+	}
+}

@@ -986,6 +986,10 @@ static void test_names(void **state)
 	assert_string_equal(charon_fail_policy_name(CHARON_FAIL_RESET), "reset");
 	assert_string_equal(charon_fail_policy_name(99), "unknown");
 	assert_string_equal(charon_console_kind_name(CHARON_CON_PL011), "pl011");
+	assert_string_equal(charon_psci_name(CHARON_PSCI_NONE), "none");
+	assert_string_equal(charon_psci_name(CHARON_PSCI_HVC), "hvc");
+	assert_string_equal(charon_psci_name(CHARON_PSCI_SMC), "smc");
+	assert_string_equal(charon_psci_name(3), "unknown");
 	assert_string_equal(charon_arch_name(CHARON_ARCH_X86_64), "x86_64");
 	assert_string_equal(charon_arch_name(77), "unknown");
 	assert_non_null(charon_stub_arch_by_name("arm64"));

@@ -60,7 +60,7 @@ struct charon_boot {
 	unsigned int nr_seg;
 	struct charon_layout layout;
 	struct charon_fdt_console console;
-	uint32_t psci;		/* CHARON_ARM64_PSCI_* */
+	uint32_t psci;		/* CHARON_PSCI_* */
 	struct charon_params params;	/* host byte order */
 };
 

@@ -66,5 +66,6 @@ void charon_stub_read_params(const struct charon_stub *stub,
 const char *charon_fail_policy_name(uint32_t policy);
 int charon_fail_policy_parse(const char *s, uint32_t *policy);
 const char *charon_console_kind_name(uint32_t kind);
+const char *charon_psci_name(uint64_t conduit);
 
 #endif /* CHARON_STUB_H */
