@@ -107,15 +107,35 @@ static bool node_disabled(const void *fdt, int node)
 	       strcmp(st, "okay") && strcmp(st, "ok");
 }
 
-/* add each (address, size) pair of @node's reg as RAM or a keep-out */
+/* a reservation of the tree, kept out of the layout; size 0 is ignored */
+static int add_keepout(struct charon_layout *l, const char *seg_name,
+		       uint64_t addr, uint64_t size, struct charon_err *err)
+{
+	struct charon_segment *s;
+
+	if (size == 0) {
+		return 0;
+	}
+	s = charon_layout_add(l, seg_name, size, 1, CHARON_PLACE_KEEPOUT,
+			      err);
+	if (!s) {
+		return -ENOSPC;
+	}
+	s->addr = addr;
+	return 0;
+}
+
+/*
+ * Add each (address, size) pair of @node's reg as RAM, or as a keep-out
+ * named @seg_name when that is not NULL.
+ */
 static int add_reg(const char *name, const void *fdt, int node, int ac,
 		   int sc, struct charon_layout *l, const char *seg_name,
-		   bool ram, struct charon_err *err)
+		   struct charon_err *err)
 {
 	const fdt32_t *reg;
-	char path[128], sname[CHARON_SEG_NAME_LEN];
-	struct charon_segment *s;
 	uint64_t addr, size;
+	char path[128];
 	int len, n, i, rc;
 
 	reg = fdt_getprop(fdt, node, "reg", &len);
@@ -132,25 +152,16 @@ static int add_reg(const char *name, const void *fdt, int node, int ac,
 	for (i = 0; i < len / n; i++) {
 		addr = read_cells(reg + i * (ac + sc), ac);
 		size = read_cells(reg + i * (ac + sc) + ac, sc);
-		if (ram) {
+		if (seg_name) {
+			rc = add_keepout(l, seg_name, addr, size, err);
+		} else {
 			rc = charon_layout_add_ram(l, addr, size, err);
-			if (rc) {
-				node_path(fdt, node, path, sizeof(path));
-				charon_err_prefix(err, "dtb: %s: %s: ", name, path);
-				return rc;
-			}
-			continue;
 		}
-		if (size == 0) {
-			continue;
+		if (rc) {
+			node_path(fdt, node, path, sizeof(path));
+			charon_err_prefix(err, "dtb: %s: %s: ", name, path);
+			return rc;
 		}
-		snprintf(sname, sizeof(sname), "%s", seg_name);
-		s = charon_layout_add(l, sname, size, 1, CHARON_PLACE_KEEPOUT,
-				      err);
-		if (!s) {
-			return -ENOSPC;
-		}
-		s->addr = addr;
 	}
 	return 0;
 }
@@ -194,7 +205,7 @@ int charon_fdt_memory(const char *name, const void *fdt,
 		if (node_disabled(fdt, node)) {
 			continue;
 		}
-		rc = add_reg(name, fdt, node, ac, sc, l, NULL, true, err);
+		rc = add_reg(name, fdt, node, ac, sc, l, NULL, err);
 		if (rc) {
 			return rc;
 		}
@@ -223,23 +234,22 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 			struct charon_layout *l, struct charon_err *err)
 {
 	char sname[CHARON_SEG_NAME_LEN];
-	struct charon_segment *s;
 	uint64_t addr, size;
 	const char *nn;
 	int i, n, rm, node, ac, sc, rc;
 
 	n = fdt_num_mem_rsv(fdt);
 	for (i = 0; i < n; i++) {
-		if (fdt_get_mem_rsv(fdt, i, &addr, &size) || size == 0) {
+		if (fdt_get_mem_rsv(fdt, i, &addr, &size)) {
 			continue;
 		}
 		snprintf(sname, sizeof(sname), "memreserve[%d]", i);
-		s = charon_layout_add(l, sname, size, 1, CHARON_PLACE_KEEPOUT,
-				      err);
-		if (!s) {
-			return -ENOSPC;
+		rc = add_keepout(l, sname, addr, size, err);
+		if (rc) {
+			charon_err_prefix(err, "dtb: %s: /memreserve/ entry %d: ",
+					  name, i);
+			return rc;
 		}
-		s->addr = addr;
 	}
 	rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0) {
@@ -257,7 +267,7 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 		memcpy(sname, "reserved-memory/", 16);
 		charon_printable(sname + 16, sizeof(sname) - 16, nn ? nn : "?",
 				 CHARON_SEG_NAME_LEN);
-		rc = add_reg(name, fdt, node, ac, sc, l, sname, false, err);
+		rc = add_reg(name, fdt, node, ac, sc, l, sname, err);
 		if (rc) {
 			return rc;
 		}

@@ -312,6 +312,19 @@ static void test_fdt_memory(void **state)
 	assert_non_null(s);
 	assert_int_equal(s->addr, 0x7f000000);
 	assert_int_equal(s->size, 0x1000000);
+
+	/* a full layout: the error names the tree and the reservation */
+	while (l.nr_seg < CHARON_MAX_SEGMENTS - 1) {
+		assert_non_null(charon_layout_add(&l, "filler", 1, 1,
+						  CHARON_PLACE_LOW, &err));
+	}
+	assert_int_equal(charon_fdt_keepouts("m.dtb", f, &l, &err), -ENOSPC);
+	assert_string_equal(err.msg,
+			    "dtb: m.dtb: /reserved-memory/fw@0: layout: more than 48 segments (adding reserved-memory/fw@0)");
+	l.nr_seg = CHARON_MAX_SEGMENTS;
+	assert_int_equal(charon_fdt_keepouts("m.dtb", f, &l, &err), -ENOSPC);
+	assert_string_equal(err.msg,
+			    "dtb: m.dtb: /memreserve/ entry 0: layout: more than 48 segments (adding memreserve[0])");
 	free(f);
 
 	/* no memory node */
