@@ -23,7 +23,6 @@
 #include <zlib.h>
 
 #include <abi/params.h>
-#include <abi/params.h>
 #include <charon/bytes.h>
 #include <charon/err.h>
 #include <charon/gzip.h>
@@ -34,17 +33,6 @@
 #include <charon/util.h>
 
 #include "test_loader.h"
-
-#define CHECK(x)	assert_int_equal((x), 0)
-
-#define assert_msg(err, sub)						\
-	do {								\
-		if (!strstr((err).msg, (sub))) {			\
-			print_error("message \"%s\"\n  lacks \"%s\"\n",	\
-				    (err).msg, (sub));			\
-			fail();						\
-		}							\
-	} while (0)
 
 /* ---- helpers (shared with test_loader_fdt.c) --------------------------- */
 
@@ -207,12 +195,26 @@ void tl_layout(struct charon_layout *l, uint64_t start, uint64_t size)
 	assert_int_equal(charon_layout_add_ram(l, start, size, NULL), 0);
 }
 
-static void sha256_ref(const void *p, size_t n, uint8_t out[32])
+void tl_sha256(const void *p, size_t n, uint8_t out[32])
 {
 	unsigned int len = 0;
 
 	assert_int_equal(EVP_Digest(p, n, out, &len, EVP_sha256(), NULL), 1);
 	assert_int_equal(len, 32);
+}
+
+bool tl_real_kernel(char *path, size_t len)
+{
+	const char *env = getenv("CHARON_KERNEL_ARM64");
+	const char *o = getenv("O");
+
+	if (env && *env) {
+		snprintf(path, len, "%s", env);
+	} else {
+		snprintf(path, len, "%s/kernels/arm64/vmlinuz",
+			 o && *o ? o : "build");
+	}
+	return access(path, R_OK) == 0;
 }
 
 /* ---- arm64 Image ------------------------------------------------------- */
@@ -447,21 +449,13 @@ static void test_image_file_errors(void **state)
 /* the real Debian kernel that scripts/fetch-kernels provides */
 static void test_image_real_kernel(void **state)
 {
-	const char *env = getenv("CHARON_KERNEL_ARM64");
-	const char *o = getenv("O");
 	const char *no = getenv("CHARON_NO_KERNELS");
 	struct charon_arm64_image img;
 	struct charon_err err = { "" };
 	char path[PATH_MAX];
 
 	(void)state;
-	if (env && *env) {
-		snprintf(path, sizeof(path), "%s", env);
-	} else {
-		snprintf(path, sizeof(path), "%s/kernels/arm64/vmlinuz",
-			 o && *o ? o : "build");
-	}
-	if (access(path, R_OK)) {
+	if (!tl_real_kernel(path, sizeof(path))) {
 		if (no && !strcmp(no, "1")) {
 			skip();
 		}
@@ -896,13 +890,13 @@ static void test_params_encoding(void **state)
 	assert_int_equal(tl_rd64(r + 0x00), 0x40200000);
 	assert_int_equal(tl_rd64(r + 0x08), 0x3000);
 	assert_memory_equal(r + 0x10, "kernel\0\0\0\0\0\0\0\0\0\0", 16);
-	sha256_ref(kernel, 0x3000, want);
+	tl_sha256(kernel, 0x3000, want);
 	assert_memory_equal(r + 0x20, want, 32);
 	r = q + 0x098 + 0x40;
 	assert_int_equal(tl_rd64(r + 0x00), 0x48000000);
 	assert_int_equal(tl_rd64(r + 0x08), sizeof(dtb));
 	assert_memory_equal(r + 0x10, "dtb\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
-	sha256_ref(dtb, sizeof(dtb), want);
+	tl_sha256(dtb, sizeof(dtb), want);
 	assert_memory_equal(r + 0x20, want, 32);
 	for (i = 0x098 + 2 * 0x40; i < 0x498; i++) {
 		assert_int_equal(q[i], 0);

@@ -13,6 +13,18 @@
 
 #include <charon/layout.h>
 
+/* checks for cmocka tests (include <cmocka.h> first) */
+#define CHECK(x)	assert_int_equal((x), 0)
+
+#define assert_msg(err, sub)						\
+	do {								\
+		if (!strstr((err).msg, (sub))) {			\
+			print_error("message \"%s\"\n  lacks \"%s\"\n",	\
+				    (err).msg, (sub));			\
+			fail();						\
+		}							\
+	} while (0)
+
 /* the crafted stub: where things are */
 #define TL_STUB_PARAMS_OFF	0x100u
 #define TL_STUB_FILE_SIZE	0x800u
@@ -31,6 +43,13 @@ uint8_t *tl_image(size_t len, uint64_t text_offset, uint64_t image_size,
 		  uint64_t flags);
 /* gzip a buffer (malloc'd) */
 uint8_t *tl_gzip(const uint8_t *in, size_t len, size_t *out_len);
+/* SHA-256 computed here, not by the library under test */
+void tl_sha256(const void *p, size_t n, uint8_t out[32]);
+/*
+ * The real arm64 kernel: $CHARON_KERNEL_ARM64, else $O/kernels/arm64/
+ * vmlinuz (build/ without O).  Return: whether it is readable.
+ */
+bool tl_real_kernel(char *path, size_t len);
 
 /* which device tree tl_dtb() builds */
 struct tl_dtb_opts {

@@ -12,13 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include <libfdt.h>
-#include <openssl/evp.h>
 
-#include <abi/params.h>
 #include <abi/params.h>
 #include <charon/boot.h>
 #include <charon/err.h>
@@ -27,17 +24,6 @@
 #include <charon/stub.h>
 
 #include "test_loader.h"
-
-#define assert_msg(err, sub)						\
-	do {								\
-		if (!strstr((err).msg, (sub))) {			\
-			print_error("message \"%s\"\n  lacks \"%s\"\n",	\
-				    (err).msg, (sub));			\
-			fail();						\
-		}							\
-	} while (0)
-
-#define CHECK(x)	assert_int_equal((x), 0)
 
 /* ---- a device tree, built with the sequential-write API --------------- */
 
@@ -529,13 +515,6 @@ static void plan_opts(const struct plan_files *p, struct charon_boot_opts *o)
 	o->fail_policy = CHARON_FAIL_TEST_EXIT;
 }
 
-static void digest(const void *p, size_t n, uint8_t out[32])
-{
-	unsigned int len = 0;
-
-	assert_int_equal(EVP_Digest(p, n, out, &len, EVP_sha256(), NULL), 1);
-}
-
 /* a region at the ABI offsets of the patched stub */
 static void check_region(const uint8_t *q, int i, const char *label,
 			 uint64_t start, const void *data, size_t len)
@@ -548,7 +527,7 @@ static void check_region(const uint8_t *q, int i, const char *label,
 	assert_int_equal(tl_rd64(r + 0x00), start);
 	assert_int_equal(tl_rd64(r + 0x08), len);
 	assert_memory_equal(r + 0x10, want_label, 16);
-	digest(data, len, want);
+	tl_sha256(data, len, want);
 	assert_memory_equal(r + 0x20, want, 32);
 }
 
@@ -918,8 +897,6 @@ static void test_plan_hooks(void **state)
 /* the real Debian kernel, when scripts/fetch-kernels has run */
 static void test_plan_real_kernel(void **state)
 {
-	const char *env = getenv("CHARON_KERNEL_ARM64");
-	const char *o_dir = getenv("O");
 	struct plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
@@ -927,13 +904,7 @@ static void test_plan_real_kernel(void **state)
 	char path[PATH_MAX];
 
 	(void)state;
-	if (env && *env) {
-		snprintf(path, sizeof(path), "%s", env);
-	} else {
-		snprintf(path, sizeof(path), "%s/kernels/arm64/vmlinuz",
-			 o_dir && *o_dir ? o_dir : "build");
-	}
-	if (access(path, R_OK)) {
+	if (!tl_real_kernel(path, sizeof(path))) {
 		/* test_image_real_kernel reports the missing kernel */
 		skip();
 	}
