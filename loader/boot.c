@@ -60,6 +60,52 @@ static int add_bad_region(struct charon_boot *b, const char *label,
 	return 0;
 }
 
+enum break_what {
+	BREAK_MAGIC,
+	BREAK_VERSION,
+	BREAK_SIZE,
+	BREAK_NR_REGIONS,
+	BREAK_OVERLAP_STUB,
+	BREAK_WRAP,
+	NR_BREAK_WHATS,
+};
+
+static const char *const break_whats[NR_BREAK_WHATS] = {
+	[BREAK_MAGIC] = "magic",
+	[BREAK_VERSION] = "version",
+	[BREAK_SIZE] = "size",
+	[BREAK_NR_REGIONS] = "nr-regions",
+	[BREAK_OVERLAP_STUB] = "overlap-stub",
+	[BREAK_WRAP] = "wrap",
+};
+
+/* the enum break_what of a name, NR_BREAK_WHATS if unknown */
+static enum break_what break_lookup(const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_BREAK_WHATS; i++) {
+		if (!strcmp(what, break_whats[i])) {
+			break;
+		}
+	}
+	return i;
+}
+
+/**
+ * charon_boot_break_known() - does charon_boot_break_params() know a name?
+ * @what: the name
+ *
+ * For the CLI, which refuses an unknown one as a usage error before any
+ * file is read.
+ *
+ * Return: true for magic, version, size, nr-regions, overlap-stub and wrap.
+ */
+bool charon_boot_break_known(const char *what)
+{
+	return break_lookup(what) != NR_BREAK_WHATS;
+}
+
 /**
  * charon_boot_break_params() - corrupt the filled parameter block (tests)
  * @b: the plan, after its block was filled
@@ -79,20 +125,27 @@ int charon_boot_break_params(struct charon_boot *b, const char *what,
 	struct charon_params *p = &b->params;
 	int rc = 0;
 
-	if (!strcmp(what, "magic")) {
+	switch (break_lookup(what)) {
+	case BREAK_MAGIC:
 		p->magic = ~p->magic;
-	} else if (!strcmp(what, "version")) {
+		break;
+	case BREAK_VERSION:
 		p->version += 1;
-	} else if (!strcmp(what, "size")) {
+		break;
+	case BREAK_SIZE:
 		p->size += 8;
-	} else if (!strcmp(what, "nr-regions")) {
+		break;
+	case BREAK_NR_REGIONS:
 		p->nr_regions = CHARON_MAX_REGIONS + 1;
-	} else if (!strcmp(what, "overlap-stub")) {
+		break;
+	case BREAK_OVERLAP_STUB:
 		rc = add_bad_region(b, "stub", b->stub_addr, b->stub_size, err);
-	} else if (!strcmp(what, "wrap")) {
+		break;
+	case BREAK_WRAP:
 		rc = add_bad_region(b, "wrap", 0xfffffffffffff000ull, 0x2000,
 				    err);
-	} else {
+		break;
+	default:
 		return charon_errf(err, -EINVAL,
 				   "--break-params: unknown \"%s\"; expected magic, version, size, nr-regions, overlap-stub or wrap",
 				   what);

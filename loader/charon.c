@@ -260,22 +260,6 @@ static const struct option qemu_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const break_whats[] = {
-	"magic", "version", "size", "nr-regions", "overlap-stub", "wrap",
-};
-
-static bool valid_break(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(break_whats) / sizeof(break_whats[0]); i++) {
-		if (!strcmp(s, break_whats[i])) {
-			return true;
-		}
-	}
-	return false;
-}
-
 static bool valid_flip(const char *s, bool have_initrd)
 {
 	size_t n = strcspn(s, ":");
@@ -388,7 +372,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			q->flip[q->nr_flip++] = optarg;
 			break;
 		case OPT_BREAK_PARAMS:
-			if (!valid_break(optarg)) {
+			if (!charon_boot_break_known(optarg)) {
 				return usage_error(cmd, "--break-params %s: expected magic, version, size, nr-regions, overlap-stub or wrap",
 						   optarg);
 			}

@@ -823,6 +823,7 @@ static void test_plan_hooks(void **state)
 		if (charon_arm64_prepare(&o, &b, &err)) {
 			fail_msg("prepare: %s", err.msg);
 		}
+		assert_true(charon_boot_break_known(whats[n]));
 		CHECK(charon_boot_break_params(&b, whats[n], &err));
 		q = b.stub.image + TL_STUB_PARAMS_OFF;
 		switch (n) {
@@ -861,6 +862,7 @@ static void test_plan_hooks(void **state)
 	assert_int_equal(charon_boot_break_params(&b, "everything", &err),
 			 -EINVAL);
 	assert_msg(err, "--break-params: unknown \"everything\"");
+	assert_false(charon_boot_break_known("everything"));
 
 	/* flip-bit: after hashing, so the digests stay those of the original */
 	k = charon_boot_seg_find(&b, "kernel");

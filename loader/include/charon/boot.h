@@ -68,6 +68,7 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 			 struct charon_boot *b, struct charon_err *err);
 struct charon_boot_seg *charon_boot_seg_find(struct charon_boot *b,
 					     const char *label);
+bool charon_boot_break_known(const char *what);
 int charon_boot_break_params(struct charon_boot *b, const char *what,
 			     struct charon_err *err);
 int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
