@@ -88,7 +88,8 @@ const struct charon_stub_arch *charon_stub_arch_by_name(const char *name)
  * @len: their length
  *
  * Looks for CHARON_HDR_MAGIC at each known arch's header offset, in that
- * arch's byte order, with a matching arch field.
+ * arch's byte order.  The arch field is left to charon_stub_open(), which
+ * names a mismatch.
  *
  * Return: the arch description, or NULL.
  */
@@ -275,14 +276,14 @@ int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 	if (rc) {
 		return rc;
 	}
+	if (len > stub->hdr.mem_size) {
+		return charon_errf(err, -EINVAL,
+				   "stub: %s: file has 0x%zx bytes, more than mem_size 0x%x",
+				   name, len, stub->hdr.mem_size);
+	}
 	if (len > stub->hdr.file_size) {
 		charon_warnf("stub: %s: file has 0x%zx bytes, file_size at 0x%zx says 0x%x; loading the whole file",
 			     name, len, a->hdr_off + 0x14, stub->hdr.file_size);
-		if (len > stub->hdr.mem_size) {
-			return charon_errf(err, -EINVAL,
-					   "stub: %s: file has 0x%zx bytes, more than mem_size 0x%x",
-					   name, len, stub->hdr.mem_size);
-		}
 	}
 	stub->image = malloc(len);
 	if (!stub->image) {

@@ -747,6 +747,28 @@ static void test_stub_header(void **state)
 			 0);
 	assert_int_equal(stub.arch->arch, CHARON_ARCH_ARM64);
 	charon_stub_free(&stub);
+
+	/* bytes past file_size are loaded, with a warning ... */
+	b = realloc(b, len + 0x100);
+	assert_non_null(b);
+	memset(b + len, 0, 0x100);
+	tl_catch_warnings();
+	CHECK(charon_stub_open("long.bin", b, len + 0x100, CHARON_ARCH_ARM64,
+			       &stub, &err));
+	assert_int_equal(stub.len, len + 0x100);
+	assert_int_equal(tl_nr_warnings, 1);
+	assert_string_equal(tl_last_warning,
+			    "stub: long.bin: file has 0x900 bytes, file_size at 0x54 says 0x800; loading the whole file");
+	charon_stub_free(&stub);
+	/* ... unless they do not fit in mem_size: refused, no warning */
+	tl_le32(b + 0x58, TL_STUB_FILE_SIZE);
+	tl_catch_warnings();
+	assert_int_equal(charon_stub_open("long.bin", b, len + 0x100,
+					  CHARON_ARCH_ARM64, &stub, &err),
+			 -EINVAL);
+	assert_string_equal(err.msg,
+			    "stub: long.bin: file has 0x900 bytes, more than mem_size 0x800");
+	assert_int_equal(tl_nr_warnings, 0);
 	free(b);
 }
 
