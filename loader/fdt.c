@@ -127,7 +127,8 @@ static int add_keepout(struct charon_layout *l, const char *seg_name,
 
 /*
  * Add each (address, size) pair of @node's reg as RAM, or as a keep-out
- * named @seg_name when that is not NULL.
+ * named @seg_name when that is not NULL.  Returns how many pairs had a
+ * non-zero size, or a negative errno code.
  */
 static int add_reg(const char *name, const void *fdt, int node, int ac,
 		   int sc, struct charon_layout *l, const char *seg_name,
@@ -136,7 +137,7 @@ static int add_reg(const char *name, const void *fdt, int node, int ac,
 	const fdt32_t *reg;
 	uint64_t addr, size;
 	char path[128];
-	int len, n, i, rc;
+	int len, n, i, rc, added = 0;
 
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg) {
@@ -162,8 +163,9 @@ static int add_reg(const char *name, const void *fdt, int node, int ac,
 			charon_err_prefix(err, "dtb: %s: %s: ", name, path);
 			return rc;
 		}
+		added += size != 0;
 	}
-	return 0;
+	return added;
 }
 
 /**
@@ -182,10 +184,8 @@ static int add_reg(const char *name, const void *fdt, int node, int ac,
 int charon_fdt_memory(const char *name, const void *fdt,
 		      struct charon_layout *l, struct charon_err *err)
 {
+	int node, ac, sc, len, rc, added = 0;
 	const char *dt, *nn;
-	int node, ac, sc, len, rc;
-	unsigned int before = l->nr_ram;
-	bool found = false;
 
 	rc = bus_cells(name, fdt, 0, &ac, &sc, err);
 	if (rc) {
@@ -206,12 +206,12 @@ int charon_fdt_memory(const char *name, const void *fdt,
 			continue;
 		}
 		rc = add_reg(name, fdt, node, ac, sc, l, NULL, err);
-		if (rc) {
+		if (rc < 0) {
 			return rc;
 		}
-		found = true;
+		added += rc;
 	}
-	if (!found || l->nr_ram == before) {
+	if (!added) {
 		return charon_errf(err, -EINVAL,
 				   "dtb: %s: no /memory node with a non-empty reg property",
 				   name);
@@ -268,7 +268,7 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 		charon_printable(sname + 16, sizeof(sname) - 16, nn ? nn : "?",
 				 CHARON_SEG_NAME_LEN);
 		rc = add_reg(name, fdt, node, ac, sc, l, sname, err);
-		if (rc) {
+		if (rc < 0) {
 			return rc;
 		}
 	}

@@ -313,6 +313,17 @@ static void test_fdt_memory(void **state)
 			    "dtb: m.dtb: /memreserve/ entry 0: layout: more than 48 segments (adding memreserve[0])");
 	free(f);
 
+	/* RAM the layout had already: merged, and still found */
+	o.mem2_size = 0;
+	f = tl_dtb(&o, &len);
+	memset(&l, 0, sizeof(l));
+	CHECK(charon_layout_add_ram(&l, 0x40000000, 0x1000, &err));
+	CHECK(charon_fdt_memory("m.dtb", f, &l, &err));
+	assert_int_equal(l.nr_ram, 1);
+	assert_int_equal(l.ram[0].start, 0x40000000);
+	assert_int_equal(l.ram[0].size, 0x40000000);
+	free(f);
+
 	/* no memory node */
 	o.mem_size = 0;
 	o.mem2_size = 0;
