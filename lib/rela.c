@@ -69,18 +69,19 @@ int rela64_apply(void *base, uint64_t link_base, uint64_t size,
 		uint32_t type = RELA64_TYPE(rela[i].r_info);
 		uint64_t value;
 
+		int rc = 0;
+
 		if (type != relative_type || RELA64_SYM(rela[i].r_info)) {
-			err->index = i;
-			err->r_offset = where;
-			err->type = type;
-			return -LIB_ENOTSUP;
+			rc = -LIB_ENOTSUP;
+		} else if (where < link_base || size < 8 ||
+			   where - link_base > size - 8) {
+			rc = -LIB_ERANGE;
 		}
-		if (where < link_base || size < 8 ||
-		    where - link_base > size - 8) {
+		if (rc) {
 			err->index = i;
 			err->r_offset = where;
 			err->type = type;
-			return -LIB_ERANGE;
+			return rc;
 		}
 		if (skip && rela_skipped(where, skip, nskip)) {
 			continue;
