@@ -97,6 +97,7 @@ void charon_print_stub(const struct charon_stub *stub, FILE *f)
 	fprintf(f, "  file_size     0x%x\n", h->file_size);
 	fprintf(f, "  mem_size      0x%x\n", h->mem_size);
 	fprintf(f, "  entry_offset  0x%x\n", h->entry_offset);
+	fprintf(f, "  entry2_offset 0x%x\n", h->entry2_offset);
 	fprintf(f, "  load_align    0x%x\n", h->load_align);
 	if (charon_stub_params_empty(stub)) {
 		fprintf(f, "parameter block at 0x%x: empty (as built)\n",

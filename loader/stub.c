@@ -127,8 +127,9 @@ static void decode_header(const uint8_t *p, enum charon_endian e,
 	h->mem_size = charon_get32(p + 0x18, e);
 	h->entry_offset = charon_get32(p + 0x1c, e);
 	h->load_align = charon_get32(p + 0x20, e);
-	for (i = 0; i < 3; i++) {
-		h->reserved[i] = charon_get32(p + 0x24 + 4 * i, e);
+	h->entry2_offset = charon_get32(p + 0x24, e);
+	for (i = 0; i < 2; i++) {
+		h->reserved[i] = charon_get32(p + 0x28 + 4 * i, e);
 	}
 }
 

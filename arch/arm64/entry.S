@@ -54,7 +54,8 @@ charon_image_header:			/* struct charon_image_header */
 	.long	_charon_mem_size
 	.long	0			/* entry_offset: the branch at 0 */
 	.long	0x1000			/* load_align: adrp is page-relative */
-	.long	0, 0, 0
+	.long	0			/* entry2_offset: none */
+	.long	0, 0
 	.org	CHARON_HDR_OFF_ARM64 + CHARON_HDR_SIZE
 
 	.section .text.entry, "ax"

@@ -30,6 +30,8 @@
 
 /* where the image header sits in the stub image, per architecture */
 #define CHARON_HDR_OFF_ARM64	0x40	/* after the Linux arm64 Image header */
+#define CHARON_HDR_OFF_ARM	0x40	/* after the zImage header (0x24..0x3f) */
+#define CHARON_HDR_OFF_X86_64	0x40	/* after the 64-bit entry's jump */
 
 /* charon_image_header.arch */
 #define CHARON_ARCH_ARM64	1u
@@ -50,9 +52,26 @@
 
 /* charon_next.arch.raw[] use per architecture */
 #define CHARON_ARM64_PSCI	0	/* raw[0]: PSCI conduit, below */
+#define CHARON_ARM_PSCI		0	/* raw[0]: PSCI conduit, below */
 #define CHARON_PSCI_NONE	0u
 #define CHARON_PSCI_HVC		1u
 #define CHARON_PSCI_SMC		2u
+
+/*
+ * x86_64: raw[] indexes.  The kdump backup region (BACKUP_LEN 0: none) is
+ * copied after verification, just before the jump.  ENTRY_MODE says how
+ * next.entry is entered: 64-bit boot protocol (rsi = regs[0] = boot_params,
+ * entry = load address + 0x200) or 32-bit protocol (esi = boot_params,
+ * entry = code32_start, paging off).  EXIT_PORT is the isa-debug-exit port
+ * for CHARON_FAIL_TEST_EXIT (0: 0xf4).
+ */
+#define CHARON_X86_BACKUP_SRC	0
+#define CHARON_X86_BACKUP_DST	1
+#define CHARON_X86_BACKUP_LEN	2
+#define CHARON_X86_ENTRY_MODE	3
+#define CHARON_X86_EXIT_PORT	4
+#define CHARON_X86_ENTRY_64	0u
+#define CHARON_X86_ENTRY_32	1u
 
 /* charon_console.kind */
 #define CHARON_CON_NONE		0u
@@ -78,7 +97,9 @@ struct charon_image_header {
 	uint32_t mem_size;		/* 0x18 bytes the stub occupies, bss and stack included */
 	uint32_t entry_offset;	/* 0x1c image offset of the entry point */
 	uint32_t load_align;	/* 0x20 required load address alignment */
-	uint32_t reserved[3];	/* 0x24 zero */
+	uint32_t entry2_offset;	/* 0x24 second entry, 0 = none (x86_64:
+				   the 32-bit PVH entry) */
+	uint32_t reserved[2];	/* 0x28 zero */
 };					/* 0x30 */
 
 struct charon_region {
