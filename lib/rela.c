@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The RELA engine: RELATIVE relocations only, with skip ranges.
+ * The RELA engine (and its REL twin for 32-bit arm): RELATIVE relocations
+ * only, with skip ranges.
  *
  * The stub calls this from its entry code before it is relocated, so this
  * file must not take the address of anything (no tables of pointers, no
@@ -53,6 +54,27 @@ static inline void rela_store64(uint8_t *p, uint64_t v)
 #endif
 }
 
+/* rela64_apply()'s entry checks; 0 or the LIB_E* code, err filled */
+static int rel_check(size_t i, uint64_t where, uint32_t type, uint32_t sym,
+		     uint32_t relative_type, uint64_t link_base,
+		     uint64_t size, unsigned int width, struct rela_error *err)
+{
+	int rc = 0;
+
+	if (type != relative_type || sym) {
+		rc = -LIB_ENOTSUP;
+	} else if (where < link_base || size < width ||
+		   where - link_base > size - width) {
+		rc = -LIB_ERANGE;
+	}
+	if (rc) {
+		err->index = i;
+		err->r_offset = where;
+		err->type = type;
+	}
+	return rc;
+}
+
 int rela64_apply(void *base, uint64_t link_base, uint64_t size,
 		 const struct rela64 *rela, size_t n, uint32_t relative_type,
 		 uint64_t offset, const struct rela_skip *skip, size_t nskip,
@@ -66,21 +88,13 @@ int rela64_apply(void *base, uint64_t link_base, uint64_t size,
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t where = rela[i].r_offset;
-		uint32_t type = RELA64_TYPE(rela[i].r_info);
 		uint64_t value;
+		int rc;
 
-		int rc = 0;
-
-		if (type != relative_type || RELA64_SYM(rela[i].r_info)) {
-			rc = -LIB_ENOTSUP;
-		} else if (where < link_base || size < 8 ||
-			   where - link_base > size - 8) {
-			rc = -LIB_ERANGE;
-		}
+		rc = rel_check(i, where, RELA64_TYPE(rela[i].r_info),
+			       RELA64_SYM(rela[i].r_info), relative_type,
+			       link_base, size, 8, err);
 		if (rc) {
-			err->index = i;
-			err->r_offset = where;
-			err->type = type;
 			return rc;
 		}
 		if (skip && rela_skipped(where, skip, nskip)) {
@@ -88,6 +102,71 @@ int rela64_apply(void *base, uint64_t link_base, uint64_t size,
 		}
 		value = (uint64_t)rela[i].r_addend + offset;
 		rela_store64(image + (where - link_base), value);
+	}
+	return 0;
+}
+
+/* 32-bit load and store, any alignment, native byte order; no memcpy */
+static inline uint32_t rel_load32(const uint8_t *p)
+{
+	if (((uintptr_t)p & 3) == 0) {
+		return *(const uint32_t *)p;
+	}
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+#else
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+#endif
+}
+
+static inline void rel_store32(uint8_t *p, uint32_t v)
+{
+	if (((uintptr_t)p & 3) == 0) {
+		*(uint32_t *)p = v;
+		return;
+	}
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+#else
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+#endif
+}
+
+int rel32_apply(void *base, uint32_t link_base, uint32_t size,
+		const struct rel32 *rel, size_t n, uint32_t relative_type,
+		uint32_t offset, const struct rela_skip *skip, size_t nskip,
+		struct rela_error *err)
+{
+	uint8_t *image = base;
+	size_t i;
+
+	if (offset == 0) {
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t where = rel[i].r_offset;
+		uint8_t *p;
+		int rc;
+
+		rc = rel_check(i, where, REL32_TYPE(rel[i].r_info),
+			       REL32_SYM(rel[i].r_info), relative_type,
+			       link_base, size, 4, err);
+		if (rc) {
+			return rc;
+		}
+		if (skip && rela_skipped(where, skip, nskip)) {
+			continue;
+		}
+		p = image + (where - link_base);
+		rel_store32(p, rel_load32(p) + offset);
 	}
 	return 0;
 }

@@ -20,6 +20,15 @@ struct rela64 {
 #define RELA64_TYPE(info)	((uint32_t)(info))
 #define RELA64_SYM(info)	((uint32_t)((info) >> 32))
 
+/* an Elf32_Rel: the addend is the word at r_offset (arm's .rel.dyn) */
+struct rel32 {
+	uint32_t r_offset;
+	uint32_t r_info;
+};
+
+#define REL32_TYPE(info)	((info) & 0xffu)
+#define REL32_SYM(info)		((info) >> 8)
+
 /* a range of link-time addresses whose relocations must be left alone */
 struct rela_skip {
 	uint64_t start;
@@ -58,5 +67,24 @@ int rela64_apply(void *base, uint64_t link_base, uint64_t size,
 		 const struct rela64 *rela, size_t n, uint32_t relative_type,
 		 uint64_t offset, const struct rela_skip *skip, size_t nskip,
 		 struct rela_error *err);
+
+/**
+ * rel32_apply() - apply RELATIVE relocations of a REL table (implicit
+ *	addends) for a load offset
+ * @base, @link_base, @size, @n, @relative_type, @skip, @nskip, @err: as
+ *	for rela64_apply()
+ * @rel: the table
+ * @offset: added to every relocated word; 0 returns at once
+ *
+ * Each entry adds @offset to the 32-bit word at base + r_offset - link_base.
+ * Unlike RELA this is not idempotent: a table must be applied once.  Same
+ * checks, same order, same error reporting as rela64_apply().
+ *
+ * Return: 0 or a negative LIB_E* code.
+ */
+int rel32_apply(void *base, uint32_t link_base, uint32_t size,
+		const struct rel32 *rel, size_t n, uint32_t relative_type,
+		uint32_t offset, const struct rela_skip *skip, size_t nskip,
+		struct rela_error *err);
 
 #endif /* LIB_RELA_H */

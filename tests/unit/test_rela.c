@@ -161,6 +161,108 @@ static void case_unaligned_target(struct tc *t)
 	}
 }
 
+/* ---- rel32_apply(): arm's REL table, implicit addends ------------------- */
+
+#define R_ARM_RELATIVE	23u
+
+static struct rel32 rel32(uint32_t off, uint32_t type)
+{
+	struct rel32 r = { off, type };
+
+	return r;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static void case_rel32_adds_offset(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rel32 r[3] = {
+		rel32(0x10, R_ARM_RELATIVE),
+		rel32(0x15, R_ARM_RELATIVE),	/* unaligned */
+		rel32(0xfc, R_ARM_RELATIVE),	/* the last word */
+	};
+	struct rela_error err;
+	int rc;
+
+	wr32(img + 0x10, 0x100);
+	wr32(img + 0x15, 0x1234);
+	wr32(img + 0xfc, 0xffffff00u);
+	rc = rel32_apply(img, 0, IMG, r, 3, R_ARM_RELATIVE, 0x40000000u, 0, 0,
+			 &err);
+	TC_CHECK(t, rc == 0, "rc %d", rc);
+	TC_CHECK(t, rd32(img + 0x10) == 0x40000100u, "aligned: 0x%x",
+		 rd32(img + 0x10));
+	TC_CHECK(t, rd32(img + 0x15) == 0x40001234u, "unaligned: 0x%x",
+		 rd32(img + 0x15));
+	TC_CHECK(t, img[0x14] == 0 && img[0x19] == 0,
+		 "unaligned: neighbours written");
+	TC_CHECK(t, rd32(img + 0xfc) == 0x3fffff00u,
+		 "the addend wraps modulo 2^32: 0x%x", rd32(img + 0xfc));
+	TC_CHECK(t, rel32_apply(img, 0, IMG, r, 3, R_ARM_RELATIVE, 0, 0, 0,
+				&err) == 0 && rd32(img + 0x10) == 0x40000100u,
+		 "offset 0 changes nothing");
+}
+
+static void case_rel32_refuses(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rela_error err = { 0 };
+	struct rel32 sym[2] = {
+		rel32(0x08, R_ARM_RELATIVE),
+		rel32(0x0c, (5u << 8) | R_ARM_RELATIVE),
+	};
+	struct rel32 abs[1] = { rel32(0x08, 2u /* R_ARM_ABS32 */) };
+	static const uint32_t bad[] = { 0x1000 + IMG - 3, 0x1000 + IMG,
+					0x0ffc, 0xfffffff0u };
+	size_t i;
+	int rc;
+
+	rc = rel32_apply(img, 0, IMG, sym, 2, R_ARM_RELATIVE, 0x10, 0, 0, &err);
+	TC_CHECK(t, rc == -LIB_ENOTSUP && err.index == 1 &&
+		 err.r_offset == 0x0c, "symbol: rc %d index %zu", rc, err.index);
+	TC_CHECK(t, rd32(img + 0x08) == 0x10, "the entry before it applied");
+	rc = rel32_apply(img, 0, IMG, abs, 1, R_ARM_RELATIVE, 0x10, 0, 0, &err);
+	TC_CHECK(t, rc == -LIB_ENOTSUP && err.type == 2, "ABS32: rc %d", rc);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct rel32 r[1] = { rel32(bad[i], R_ARM_RELATIVE) };
+
+		rc = rel32_apply(img, 0x1000, IMG, r, 1, R_ARM_RELATIVE, 0x10,
+				 0, 0, &err);
+		TC_CHECK(t, rc == -LIB_ERANGE && err.r_offset == bad[i],
+			 "target 0x%x: rc %d", bad[i], rc);
+	}
+}
+
+static void case_rel32_skip(struct tc *t)
+{
+	uint8_t img[IMG] = { 0 };
+	struct rel32 r[3] = {
+		rel32(0x2000, R_ARM_RELATIVE), rel32(0x2004, R_ARM_RELATIVE),
+		rel32(0x2008, R_ARM_RELATIVE),
+	};
+	struct rela_skip skip[1] = { { 0x2004, 0x2008 } };
+	struct rela_error err;
+
+	wr32(img + 0x4, 0xc0ffee);	/* a CRC, not an address */
+	TC_CHECK(t, rel32_apply(img, 0x2000, IMG, r, 3, R_ARM_RELATIVE, 0x100,
+				skip, 1, &err) == 0, "applies");
+	TC_CHECK(t, rd32(img + 0x0) == 0x100 && rd32(img + 0x8) == 0x100,
+		 "outside the skip range");
+	TC_CHECK(t, rd32(img + 0x4) == 0xc0ffee, "inside it: untouched");
+}
+
 const struct tc_case tc_cases[] = {
 	{ "rela_applies_relative", case_applies_relative },
 	{ "rela_offset_zero_is_a_no_op", case_offset_zero_is_a_no_op },
@@ -169,5 +271,8 @@ const struct tc_case tc_cases[] = {
 	{ "rela_out_of_range", case_out_of_range },
 	{ "rela_skip_ranges", case_skip_ranges },
 	{ "rela_unaligned_target", case_unaligned_target },
+	{ "rel32_adds_offset", case_rel32_adds_offset },
+	{ "rel32_refuses", case_rel32_refuses },
+	{ "rel32_skip", case_rel32_skip },
 };
 const size_t tc_ncases = sizeof(tc_cases) / sizeof(tc_cases[0]);
