@@ -10,6 +10,12 @@
 #include <abi/params.h>
 #include STUB_ARCH_LDS_H
 
+/* RELA (.rela.dyn) unless the arch's ABI says REL */
+#ifndef LDS_DYNREL
+#define LDS_DYNREL	.rela.dyn
+#define LDS_DYNREL_IN	*(.rela.dyn) *(.rela.*)
+#endif
+
 OUTPUT_ARCH(LDS_OUTPUT_ARCH)
 ENTRY(_head)
 
@@ -35,6 +41,7 @@ SECTIONS
 		*(.text.entry)
 		*(.text .text.*)
 		*(.plt) *(.iplt)
+		*(.glue_7) *(.glue_7t) *(.vfp11_veneer) *(.v4_bx)
 	}
 	ASSERT(SIZEOF(.text) > 0, "no code")
 
@@ -51,13 +58,13 @@ SECTIONS
 	}
 	.got ALIGN(8) : {
 		*(.got .got.*)
-		*(.got.plt)
+		*(.got.plt) *(.igot.plt)
 	}
 
 
-	.rela.dyn ALIGN(8) : {
+	LDS_DYNREL ALIGN(8) : {
 		_rela_start = .;
-		*(.rela.dyn) *(.rela.*)
+		LDS_DYNREL_IN
 		_rela_end = .;
 	}
 	_stub_file_end = .;
@@ -79,14 +86,15 @@ SECTIONS
 	_stub_end = .;
 
 	/* values the image headers carry, as absolute symbols */
-	_charon_file_size = _stub_file_end - _stub_start;
-	_charon_mem_size = _stub_end - _stub_start;
-	_charon_params_off = ADDR(.charon.params) - _stub_start;
+	/* absolute: a header word must never be a dynamic relocation */
+	_charon_file_size = ABSOLUTE(_stub_file_end - _stub_start);
+	_charon_mem_size = ABSOLUTE(_stub_end - _stub_start);
+	_charon_params_off = ABSOLUTE(ADDR(.charon.params) - _stub_start);
 
 	ASSERT(_stub_end - _stub_start <= LDS_MAX_SIZE,
 	       "stub is larger than its size limit")
-	ASSERT(_rela_end - _rela_start == SIZEOF(.rela.dyn),
-	       ".rela.dyn is not bracketed")
+	ASSERT(_rela_end - _rela_start == SIZEOF(LDS_DYNREL),
+	       "the dynamic relocations are not bracketed")
 
 	/*
 	 * PIE bookkeeping for a dynamic loader the stub does not have: the
@@ -97,6 +105,7 @@ SECTIONS
 		*(.gnu.version) *(.gnu.version_d) *(.gnu.version_r)
 		*(.interp) *(.comment) *(.note .note.*)
 		*(.eh_frame) *(.eh_frame_hdr) *(.gnu.attributes)
-		*(.ARM.attributes) *(.debug_*)
+		*(.ARM.attributes) *(.ARM.exidx*) *(.ARM.extab*)
+		*(.debug_*)
 	}
 }

@@ -173,7 +173,8 @@ $(OBJ)/arch/%.o: arch/$(SRCARCH)/%.S $(NEWLIB_STAMP) $(BUILD_DEPS)
 
 # The boot flow runs once and is not where time goes: built for size.
 # lib/ (hashing, the whole cost of a boot) stays at -O2.
-STUB_COLD_CFLAGS := $(TARGET_CFLAGS) -Os
+STUB_COLD_CFLAGS := $(TARGET_CFLAGS) -Os \
+	$(if $(filter rel32,$(ARCH_RELOC_FORMAT)),-DPG_RELOC_REL32)
 
 $(OBJ)/arch/%.o: arch/$(SRCARCH)/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,CC,$<)

@@ -173,8 +173,9 @@ static void pg_format(struct pg_sink *s, const char *fmt, va_list *ap)
 			sink_put(s, (char)va_arg(*ap, int));
 			break;
 		case 'd': {
-			int64_t sv = longs ? va_arg(*ap, long long)
-					   : va_arg(*ap, int);
+			int64_t sv = longs > 1 ? va_arg(*ap, long long) :
+				     longs ? va_arg(*ap, long) :
+					     va_arg(*ap, int);
 
 			sink_num(s, sv < 0 ? -(uint64_t)sv : (uint64_t)sv, 10,
 				 sv < 0, width, pad);
@@ -182,8 +183,10 @@ static void pg_format(struct pg_sink *s, const char *fmt, va_list *ap)
 		}
 		case 'u':
 		case 'x':
-			v = longs ? va_arg(*ap, unsigned long long)
-				  : va_arg(*ap, unsigned int);
+			/* %lx is 32 bits on arm, %llx 64 everywhere */
+			v = longs > 1 ? va_arg(*ap, unsigned long long) :
+			    longs ? va_arg(*ap, unsigned long) :
+				    va_arg(*ap, unsigned int);
 			sink_num(s, v, *fmt == 'u' ? 10 : 16, 0, width, pad);
 			break;
 		case 'p':

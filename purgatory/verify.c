@@ -45,6 +45,16 @@ static int pg_check_range(const char *what, unsigned int i, const char *label,
 			 (unsigned long long)start, (unsigned long long)len);
 		return -PG_EPARAMS;
 	}
+#if UINTPTR_MAX < UINT64_MAX
+	if (start + len - 1 > UINTPTR_MAX) {
+		pg_print("charon: params: %s %u '%s' [0x%llx, 0x%llx) is beyond "
+			 "this stub's address space (last byte 0x%lx)\n", what,
+			 i, label, (unsigned long long)start,
+			 (unsigned long long)(start + len),
+			 (unsigned long)UINTPTR_MAX);
+		return -PG_EPARAMS;
+	}
+#endif
 	if (pg_overlaps(start, len, self, self_len)) {
 		pg_print("charon: params: %s %u '%s' [0x%llx, 0x%llx) overlaps "
 			 "the stub itself [0x%llx, 0x%llx)\n", what, i, label,

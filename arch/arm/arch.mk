@@ -11,7 +11,7 @@ QEMU_USER := qemu-arm-static
 # access faults.
 ARCH_CFLAGS := -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -marm \
 	-mgeneral-regs-only -mno-unaligned-access
-ARCH_ASFLAGS := -march=armv7-a -marm
+ARCH_ASFLAGS := -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -marm
 
 # newlib's ARM routines that need neither NEON nor unaligned accesses.
 # Its memcpy.S assembles to nothing without __ARM_FEATURE_UNALIGNED (the
@@ -19,3 +19,9 @@ ARCH_ASFLAGS := -march=armv7-a -marm
 # generic C here; scripts/check-undefined catches such gaps.
 NEWLIB_MACHINE := arm
 NEWLIB_ASM := memchr strlen strcmp
+
+# the stub's arch objects (arch/arm/) and its relocation format: the ARM
+# ELF ABI uses REL (.rel.dyn, addends in place), so lib/rela's rel32 engine
+arch-y := entry.o setup.o
+ARCH_RELOC_RELATIVE := R_ARM_RELATIVE
+ARCH_RELOC_FORMAT := rel32

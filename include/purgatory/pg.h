@@ -65,6 +65,13 @@ void __attribute__((noreturn)) pg_fail(const struct charon_params *p,
 /* set by pg_relocate() (entry code) when the stub's own relocation fails */
 struct rela_error;
 extern struct rela_error pg_reloc_error;
+
+/**
+ * pg_relocate() - apply the stub's own dynamic relocations for its load
+ *	address (.rela.dyn, or .rel.dyn on 32-bit arm)
+ * @load_addr: where the stub's first byte is
+ * Return: 0, or a negative LIB_E* code (details in pg_reloc_error)
+ */
 int pg_relocate(uint64_t load_addr);
 
 /** pg_main() - the boot flow; called from entry code, never returns */
