@@ -12,6 +12,9 @@
  * Input words are assembled from bytes, which is endian-neutral and which
  * compilers turn into a single load (plus byte swap on little-endian hosts)
  * where unaligned loads are allowed.
+ *
+ * On x86_64, update and final call lib/x86_64/sha256-ni.S instead when
+ * the CPU has the SHA extensions (probed once, on first use).
  */
 #include <lib/sha256.h>
 #include <string.h>
@@ -142,6 +145,54 @@ void sha256_blocks_generic(uint32_t state[8], const uint8_t *data,
 	}
 }
 
+/*
+ * The accelerated compression function of this target, if it has one: the
+ * probe that says whether the CPU can run it, the function, and its name.
+ * Elsewhere the probe is constant 0 and everything below folds away.
+ */
+#ifdef __x86_64__
+#define sha256_fast_usable()	sha256_x86_has_shani()
+#define sha256_blocks_fast	sha256_blocks_shani
+#define SHA256_FAST_NAME	"sha-ni"
+#else
+#define sha256_fast_usable()	0
+#define sha256_blocks_fast	sha256_blocks_generic
+#define SHA256_FAST_NAME	"generic"
+#endif
+
+/* 0 (zeroed .bss) until the first use probes the CPU, then 1 or -1 */
+static int sha256_fast_ok;
+static int sha256_generic_forced;
+
+void sha256_force_generic(int on)
+{
+	sha256_generic_forced = on;
+}
+
+/* whether update and final take the accelerated path; probes once */
+static int sha256_use_fast(void)
+{
+	if (!sha256_fast_ok) {
+		sha256_fast_ok = sha256_fast_usable() ? 1 : -1;
+	}
+	return sha256_fast_ok > 0 && !sha256_generic_forced;
+}
+
+const char *sha256_impl_name(void)
+{
+	return sha256_use_fast() ? SHA256_FAST_NAME : "generic";
+}
+
+static void sha256_blocks(uint32_t state[8], const uint8_t *data,
+			  size_t nblocks)
+{
+	if (sha256_use_fast()) {
+		sha256_blocks_fast(state, data, nblocks);
+	} else {
+		sha256_blocks_generic(state, data, nblocks);
+	}
+}
+
 void sha256_init(struct sha256_ctx *ctx)
 {
 	memcpy(ctx->state, sha256_iv, sizeof(ctx->state));
@@ -162,14 +213,14 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 			return;
 		}
 		memcpy(ctx->buf + fill, p, take);
-		sha256_blocks_generic(ctx->state, ctx->buf, 1);
+		sha256_blocks(ctx->state, ctx->buf, 1);
 		p += take;
 		len -= take;
 	}
 	if (len >= SHA256_BLOCK_SIZE) {
 		size_t n = len / SHA256_BLOCK_SIZE;
 
-		sha256_blocks_generic(ctx->state, p, n);
+		sha256_blocks(ctx->state, p, n);
 		p += n * SHA256_BLOCK_SIZE;
 		len -= n * SHA256_BLOCK_SIZE;
 	}
@@ -188,13 +239,13 @@ void sha256_final(struct sha256_ctx *ctx, uint8_t out[SHA256_DIGEST_SIZE])
 	ctx->buf[fill++] = 0x80;
 	if (fill > SHA256_BLOCK_SIZE - 8) {
 		memset(ctx->buf + fill, 0, SHA256_BLOCK_SIZE - fill);
-		sha256_blocks_generic(ctx->state, ctx->buf, 1);
+		sha256_blocks(ctx->state, ctx->buf, 1);
 		fill = 0;
 	}
 	memset(ctx->buf + fill, 0, SHA256_BLOCK_SIZE - 8 - fill);
 	store_be32(ctx->buf + 56, (uint32_t)(bits >> 32));
 	store_be32(ctx->buf + 60, (uint32_t)bits);
-	sha256_blocks_generic(ctx->state, ctx->buf, 1);
+	sha256_blocks(ctx->state, ctx->buf, 1);
 
 	for (i = 0; i < 8; i++) {
 		store_be32(out + 4 * i, ctx->state[i]);

@@ -11,13 +11,20 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Iinclude -Itests/unit \
 HOST_LDLIBS := -lcmocka -lcrypto
 
 # lib/ for the host: the same sources, hosted, instrumented
+# (plus lib/<machine>/ for the host's machine, e.g. SHA-NI on x86_64)
 include lib/objects.mk
-HOST_LIB_OBJS := $(addprefix $(HOST)/lib/,$(lib-y))
+HOST_MACHINE := $(firstword $(subst -, ,$(shell $(HOSTCC) -dumpmachine)))
+HOST_LIB_OBJS := $(addprefix $(HOST)/lib/,$(lib-y) $(lib-$(HOST_MACHINE)-y))
 
 $(HOST)/lib/%.o: lib/%.c
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(HOST)/lib/%.o: lib/%.S
+	$(call msg,HOSTAS,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) -D__ASSEMBLY__ -g -Iinclude -MMD -MP -c -o $@ $<
 
 -include $(HOST_LIB_OBJS:.o=.d)
 

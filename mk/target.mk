@@ -77,12 +77,17 @@ $(OBJ)/libnewlib-str.a: $(NEWLIB_OBJS)
 
 # --- lib/: code shared by stub and host: $(OBJ)/libcharon-lib.a -------------
 include lib/objects.mk
-LIB_OBJS := $(addprefix $(OBJ)/lib/,$(lib-y))
+LIB_OBJS := $(addprefix $(OBJ)/lib/,$(lib-y) $(lib-$(SRCARCH)-y))
 
 $(OBJ)/lib/%.o: lib/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(OBJ)/lib/%.o: lib/%.S $(NEWLIB_STAMP) $(BUILD_DEPS)
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_ASFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(LIB_OBJS:.o=.d)
 

@@ -60,4 +60,55 @@ void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE]);
 void sha256_blocks_generic(uint32_t state[8], const uint8_t *data,
 			   size_t nblocks);
 
+/**
+ * sha256_force_generic() - keep sha256_update() on the portable code
+ * @on: nonzero: use sha256_blocks_generic() even where the CPU has a faster
+ *      path; zero: back to the automatic choice
+ *
+ * For benchmarks and tests; the stub never calls it.  Without an
+ * accelerated path for the target this changes nothing.
+ */
+void sha256_force_generic(int on);
+
+/**
+ * sha256_impl_name() - the compression function sha256_update() uses now
+ *
+ * Return: "sha-ni" (x86_64 SHA extensions) or "generic".
+ */
+const char *sha256_impl_name(void);
+
+#ifdef __x86_64__
+/*
+ * x86_64: sha256_update(), sha256_final() and sha256() use the SHA
+ * extensions when CPUID reports them, chosen once on first use.  The
+ * caller must have enabled SSE: CR4.OSFXSR (and OSXMMEXCPT) set, CR0.EM
+ * and CR0.TS clear; an operating system does so, the stub's entry code
+ * does it before any C runs.  The SHA-NI code uses legacy SSE encodings
+ * only (no AVX state needed) and no stack.
+ */
+
+/**
+ * sha256_x86_has_shani() - whether sha256_blocks_shani() can run here
+ *
+ * Checks CPUID.1:ECX for SSSE3 and SSE4.1 and CPUID.(7,0):EBX for SHA.
+ * General registers only: safe before SSE is enabled.  Says nothing about
+ * whether SSE *is* enabled (see above).
+ *
+ * Return: 1 if the CPU has the instructions, else 0.
+ */
+int sha256_x86_has_shani(void);
+
+/**
+ * sha256_blocks_shani() - the compression function with SHA-NI
+ * @state: the eight working words, updated in place
+ * @data: @nblocks * 64 bytes, any alignment
+ * @nblocks: number of whole blocks; may be 0
+ *
+ * Same contract as sha256_blocks_generic().  Only where
+ * sha256_x86_has_shani() and with SSE enabled; clobbers xmm0-xmm10.
+ */
+void sha256_blocks_shani(uint32_t state[8], const uint8_t *data,
+			 size_t nblocks);
+#endif /* __x86_64__ */
+
 #endif /* LIB_SHA256_H */

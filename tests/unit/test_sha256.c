@@ -6,6 +6,13 @@
  * called live on random data) and for every target (TC_TARGET, run under
  * qemu-user with the stub's own lib/ and newlib objects), where OpenSSL's
  * answers come from the generated sha256_vectors.h.
+ *
+ * Where the target has an accelerated compression function (x86_64 with
+ * SHA-NI), every case runs twice: on the path sha256() picks by itself and
+ * with sha256_force_generic(); the two compression functions are also
+ * compared with each other directly.  Under qemu-user the CPU may not
+ * offer the extension, and then only the portable path runs: the
+ * sha256_impl case says which it was.
  */
 #include <lib/sha256.h>
 #include <stdio.h>
@@ -209,15 +216,201 @@ static void case_openssl_random(struct tc *t)
 }
 #endif
 
+/* which compression function sha256() uses here, and that forcing works */
+static void case_impl(struct tc *t)
+{
+	const char *name = sha256_impl_name();
+
+	fprintf(stderr, "  sha256: this CPU runs the %s compression function\n",
+		name);
+#ifdef __x86_64__
+	TC_CHECK(t, !strcmp(name, sha256_x86_has_shani() ? "sha-ni" : "generic"),
+		 "x86_64 picked %s", name);
+#else
+	TC_CHECK(t, !strcmp(name, "generic"), "picked %s", name);
+#endif
+	sha256_force_generic(1);
+	TC_CHECK(t, !strcmp(sha256_impl_name(), "generic"),
+		 "forced generic, still %s", sha256_impl_name());
+	sha256_force_generic(0);
+	TC_CHECK(t, !strcmp(sha256_impl_name(), name), "not restored");
+}
+
+/* whether sha256() picks something other than the portable code */
+static int have_fast_path(void)
+{
+	return strcmp(sha256_impl_name(), "generic") != 0;
+}
+
+/*
+ * The case again with sha256() held on the portable code; nothing to do
+ * where that is what it runs anyway.
+ */
+#define GENERIC_TOO(fn)							\
+	static void fn##_generic(struct tc *t)				\
+	{								\
+		if (have_fast_path()) {					\
+			sha256_force_generic(1);			\
+			fn(t);						\
+			sha256_force_generic(0);			\
+		}							\
+	}
+
+GENERIC_TOO(case_fips_examples)
+GENERIC_TOO(case_million_a)
+GENERIC_TOO(case_every_length)
+GENERIC_TOO(case_unaligned)
+GENERIC_TOO(case_random_splits)
+
+#ifdef __x86_64__
+/*
+ * sha256_blocks_shani() against sha256_blocks_generic() from random states
+ * on random data: 0..40 blocks and a few long runs, from every alignment
+ * 0..15; the words around the state and the data stay untouched.
+ */
+static void case_shani_blocks(struct tc *t)
+{
+	enum { MAX_BLOCKS = 1000, GUARD = 4 };
+	size_t size = MAX_BLOCKS * SHA256_BLOCK_SIZE + 16;
+	static const size_t runs[] = { 64, 127, 500, MAX_BLOCKS };
+	uint8_t *data, *copy;
+	uint64_t rng = 0xb10c5;
+	size_t n, off, i;
+
+	if (!sha256_x86_has_shani()) {
+		fprintf(stderr, "  sha256: no SHA-NI on this CPU, not compared\n");
+		return;
+	}
+	data = malloc(size);
+	copy = malloc(size);
+	TC_CHECK(t, data && copy, "malloc");
+	if (!data || !copy) {
+		free(data);
+		free(copy);
+		return;
+	}
+	tc_fill(data, size, 7);
+	memcpy(copy, data, size);
+	for (n = 0; n <= 40 + sizeof(runs) / sizeof(runs[0]); n++) {
+		size_t nblocks = n <= 40 ? n : runs[n - 41];
+
+		for (off = 0; off < 16; off++) {
+			uint32_t want[8 + 2 * GUARD], got[8 + 2 * GUARD];
+
+			for (i = 0; i < 8 + 2 * GUARD; i++) {
+				want[i] = tc_rand(&rng);
+			}
+			memcpy(got, want, sizeof(got));
+			sha256_blocks_generic(want + GUARD, data + off, nblocks);
+			sha256_blocks_shani(got + GUARD, data + off, nblocks);
+			TC_CHECK_MEM(t, got, want, sizeof(got),
+				     "sha-ni state after blocks", nblocks);
+		}
+	}
+	TC_CHECK(t, !memcmp(data, copy, size), "sha-ni wrote to its input");
+	free(data);
+	free(copy);
+}
+#else
+static void case_shani_blocks(struct tc *t)
+{
+	(void)t;
+}
+#endif
+
+#ifndef TC_TARGET
+/*
+ * Each path against OpenSSL: every length 0..200 from every alignment
+ * 0..15, whole blocks and one byte either side up to 64 blocks, 1 MiB,
+ * and 1 MiB + 13 streamed in uneven pieces.
+ */
+static void openssl_path(struct tc *t, const uint8_t *data, size_t max)
+{
+	const char *name = sha256_impl_name();
+	uint8_t got[32], want[32];
+	unsigned int wl = 32;
+	size_t n, off, k;
+	int d;
+
+	for (off = 0; off < 16; off++) {
+		for (n = 0; n <= 200; n++) {
+			sha256(data + off, n, got);
+			EVP_Digest(data + off, n, want, &wl, EVP_sha256(), NULL);
+			if (!TC_CHECK_MEM(t, got, want, 32, name, n)) {
+				fprintf(stderr, "       at offset %zu\n", off);
+			}
+		}
+	}
+	for (k = 1; k <= 64; k++) {
+		for (d = -1; d <= 1; d++) {
+			off = k % 8;
+			n = k * SHA256_BLOCK_SIZE + d;
+			sha256(data + off, n, got);
+			EVP_Digest(data + off, n, want, &wl, EVP_sha256(), NULL);
+			TC_CHECK_MEM(t, got, want, 32, name, n);
+		}
+	}
+	for (off = 0; off < 4; off += 3) {
+		n = max - 16;
+		sha256(data + off, n, got);
+		EVP_Digest(data + off, n, want, &wl, EVP_sha256(), NULL);
+		TC_CHECK_MEM(t, got, want, 32, name, n);
+	}
+	{
+		struct sha256_ctx ctx;
+		size_t step = 1, piece;
+
+		n = max - 16;
+		sha256_init(&ctx);
+		for (off = 0; off < n; off += piece) {
+			/* 1, 4, 13, 40, ... 88573, then again from 1 */
+			piece = step < n - off ? step : n - off;
+			step = step > 30000 ? 1 : step * 3 + 1;
+			sha256_update(&ctx, data + off, piece);
+		}
+		sha256_final(&ctx, got);
+		EVP_Digest(data, n, want, &wl, EVP_sha256(), NULL);
+		TC_CHECK_MEM(t, got, want, 32, name, n);
+	}
+}
+
+static void case_openssl_paths(struct tc *t)
+{
+	size_t max = ((size_t)1 << 20) + 13 + 16;
+	uint8_t *data = malloc(max);
+
+	TC_CHECK(t, data != NULL, "malloc");
+	if (!data) {
+		return;
+	}
+	tc_fill(data, max, 99);
+	openssl_path(t, data, max);
+	if (have_fast_path()) {
+		sha256_force_generic(1);
+		openssl_path(t, data, max);
+		sha256_force_generic(0);
+	}
+	free(data);
+}
+#endif
+
 const struct tc_case tc_cases[] = {
+	{ "sha256_impl", case_impl },
 	{ "sha256_fips_examples", case_fips_examples },
 	{ "sha256_million_a", case_million_a },
 	{ "sha256_every_length_0_1024", case_every_length },
 	{ "sha256_unaligned", case_unaligned },
 	{ "sha256_random_splits", case_random_splits },
 	{ "sha256_context_reuse", case_reuse },
+	{ "sha256_fips_examples_generic", case_fips_examples_generic },
+	{ "sha256_million_a_generic", case_million_a_generic },
+	{ "sha256_every_length_0_1024_generic", case_every_length_generic },
+	{ "sha256_unaligned_generic", case_unaligned_generic },
+	{ "sha256_random_splits_generic", case_random_splits_generic },
+	{ "sha256_shani_blocks", case_shani_blocks },
 #ifndef TC_TARGET
 	{ "sha256_openssl_random", case_openssl_random },
+	{ "sha256_openssl_paths", case_openssl_paths },
 #endif
 };
 const size_t tc_ncases = sizeof(tc_cases) / sizeof(tc_cases[0]);
