@@ -6,6 +6,7 @@
  * before use, and every problem is reported by name.
  */
 #include <lib/sha256.h>
+#include <purgatory/arch.h>
 #include <purgatory/pg.h>
 #include <string.h>
 
@@ -45,16 +46,14 @@ static int pg_check_range(const char *what, unsigned int i, const char *label,
 			 (unsigned long long)start, (unsigned long long)len);
 		return -PG_EPARAMS;
 	}
-#if UINTPTR_MAX < UINT64_MAX
-	if (start + len - 1 > UINTPTR_MAX) {
+	if (start + len - 1 > arch_addr_limit) {
 		pg_print("charon: params: %s %u '%s' [0x%llx, 0x%llx) is beyond "
-			 "this stub's address space (last byte 0x%lx)\n", what,
-			 i, label, (unsigned long long)start,
+			 "what the stub can address (up to 0x%llx)\n", what, i,
+			 label, (unsigned long long)start,
 			 (unsigned long long)(start + len),
-			 (unsigned long)UINTPTR_MAX);
+			 (unsigned long long)arch_addr_limit);
 		return -PG_EPARAMS;
 	}
-#endif
 	if (pg_overlaps(start, len, self, self_len)) {
 		pg_print("charon: params: %s %u '%s' [0x%llx, 0x%llx) overlaps "
 			 "the stub itself [0x%llx, 0x%llx)\n", what, i, label,

@@ -7,6 +7,7 @@
 #include <purgatory/pg.h>
 
 const uint32_t arch_id = CHARON_ARCH_ARM;
+uint64_t arch_addr_limit = 0xffffffffull;
 const uint32_t arch_reloc_relative = 23;	/* R_ARM_RELATIVE */
 
 #define PSR_MODE_MASK	0x1fu

@@ -7,6 +7,7 @@
 #include <purgatory/pg.h>
 
 const uint32_t arch_id = CHARON_ARCH_ARM64;
+uint64_t arch_addr_limit = ~0ull;
 const uint32_t arch_reloc_relative = 1027;	/* R_AARCH64_RELATIVE */
 
 #define SCTLR_M		(1ull << 0)	/* MMU */

@@ -76,4 +76,11 @@ void __attribute__((noreturn)) arch_boot_next(const struct charon_params *p);
 extern const uint32_t arch_id;		/* CHARON_ARCH_* */
 extern const uint32_t arch_reloc_relative; /* e.g. R_AARCH64_RELATIVE */
 
+/*
+ * The last address the stub can read, final after arch_init(): 4 GiB - 1
+ * on 32-bit arm, and on x86_64 when the stub runs on its own identity map
+ * (PVH entry); regions beyond it are refused by name.
+ */
+extern uint64_t arch_addr_limit;
+
 #endif /* PURGATORY_ARCH_H */
