@@ -40,7 +40,7 @@ SECTIONS
 	.text ALIGN(64) : {
 		*(.text.entry)
 		*(.text .text.*)
-		*(.plt) *(.iplt)
+		*(.plt) *(.iplt) *(.plt.got)
 		*(.glue_7) *(.glue_7t) *(.vfp11_veneer) *(.v4_bx)
 	}
 	ASSERT(SIZEOF(.text) > 0, "no code")
@@ -104,7 +104,7 @@ SECTIONS
 		*(.dynamic) *(.dynsym) *(.dynstr) *(.hash) *(.gnu.hash)
 		*(.gnu.version) *(.gnu.version_d) *(.gnu.version_r)
 		*(.interp) *(.comment) *(.note .note.*)
-		*(.eh_frame) *(.eh_frame_hdr) *(.gnu.attributes)
+		*(.eh_frame) *(.eh_frame_hdr) *(.sframe) *(.gnu.attributes)
 		*(.ARM.attributes) *(.ARM.exidx*) *(.ARM.extab*)
 		*(.debug_*)
 	}

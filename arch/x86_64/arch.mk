@@ -18,3 +18,7 @@ ARCH_ASFLAGS := -m64
 # newlib's x86_64 memcpy/memset use only general registers and string ops.
 NEWLIB_MACHINE := x86_64
 NEWLIB_ASM := memcpy memset
+
+# the stub's arch objects (arch/x86_64/)
+arch-y := entry.o setup.o
+ARCH_RELOC_RELATIVE := R_X86_64_RELATIVE
