@@ -4,7 +4,7 @@
 # through a private apt state, cached in $(O)/kernels) and the test
 # initramfs with its marker-printing /init.
 
-SYSTEM_ARCHES := arm64
+SYSTEM_ARCHES := arm64 arm x86_64
 RUN_ARCH ?= $(if $(ARCH),$(ARCH),arm64)
 
 KERNEL = $(O)/kernels/$(1)/vmlinuz
@@ -22,7 +22,10 @@ $(O)/initramfs/%.cpio.gz: scripts/mkinitramfs tests/system/initramfs/init.c
 system-deps: $(foreach a,$(SYSTEM_ARCHES),$(call KERNEL,$(a)) $(call INITRAMFS,$(a)))
 
 # make run: build, fetch, and boot the default kernel through the stub
-RUN_APPEND ?= console=ttyAMA0 panic=-1 charon.run=1
+RUN_CONSOLE_arm64 := ttyAMA0
+RUN_CONSOLE_arm := ttyAMA0
+RUN_CONSOLE_x86_64 := ttyS0
+RUN_APPEND ?= console=$(RUN_CONSOLE_$(RUN_ARCH)) panic=-1 charon.run=1
 run: deps
 	$(Q)$(MAKE) ARCH=$(RUN_ARCH) target
 	$(Q)$(MAKE) $(HOST)/charon $(call KERNEL,$(RUN_ARCH)) $(call INITRAMFS,$(RUN_ARCH))
