@@ -25,9 +25,9 @@
  * interleaved with them:
  *   group j, j = 2..13:  sha256msg1 of M(j-2) with M(j-1), the s0 half of
  *			  W[4j+8..4j+11];
- *   group j, j = 3..14:  M(j+1) = W[4j+4..4j+7]: add W[4j-3..4j] (palignr
- *			  of M(j-1) and M(j)) to M(j-3) (already msg1'ed), then
- *			  sha256msg2 with M(j);
+ *   group j, j = 3..14:  M(j+1) = W[4j+4..4j+7]: add W[4j-3..4j]
+ *			  (palignr of M(j-1) and M(j)) to M(j-3), which
+ *			  holds its msg1 part, then sha256msg2 with M(j);
  * so no group waits for its message words.  The rounds are one chain of 32
  * dependent sha256rnds2; everything else fits beside it.
  */
@@ -37,11 +37,11 @@
 /* registers: the SysV arguments, then the vector roles */
 #define STATE		%rdi	/* uint32_t state[8] */
 #define DATA		%rsi	/* the next block */
-#define END		%rdx	/* nblocks on entry, then the end of the data */
+#define END		%rdx	/* nblocks on entry, then the data's end */
 #define KTAB		%rax	/* .Lk, the round constants */
 
-#define WK		%xmm0	/* W[t] + K[t]: sha256rnds2's implicit operand */
-#define ABEF		%xmm1	/* the state as {a, b, e, f}, a in the top dword */
+#define WK		%xmm0	/* W[t] + K[t], sha256rnds2's implicit input */
+#define ABEF		%xmm1	/* the state as {a, b, e, f}, a on top */
 #define CDGH		%xmm2	/* the state as {c, d, g, h} */
 #define MSG0		%xmm3	/* M(j) for j % 4 == 0 */
 #define MSG1		%xmm4
@@ -70,9 +70,9 @@
 	movdqa	\cur, TMP
 	palignr	$4, \prev, TMP			/* W[4j-3..4j] */
 	paddd	TMP, \prev3
-	sha256msg2 \cur, \prev3			/* M(j+1) = W[4j+4..4j+7] */
+	sha256msg2 \cur, \prev3			/* M(j+1): W[4j+4..] */
 	.endif
-	pshufd	$0x0e, WK, WK			/* the upper two W + K down */
+	pshufd	$0x0e, WK, WK			/* upper two W + K down */
 	sha256rnds2 WK, CDGH, ABEF		/* rounds 4j+2, 4j+3 */
 	.if \j >= 2 && \j <= 13
 	sha256msg1 \prev, \prev2
@@ -95,12 +95,12 @@ sha256_blocks_shani:
 	test	END, END
 	jz	.Ldone
 	shl	$6, END
-	add	DATA, END			/* END = data + 64 * nblocks */
+	add	DATA, END			/* data + 64 * nblocks */
 	leaq	.Lk(%rip), KTAB
 	movdqa	.Lbswap(%rip), BSWAP
 
 	/* state[0..7] = a..h into {a, b, e, f} and {c, d, g, h} */
-	movdqu	(STATE), TMP			/* d c b a (high dword first) */
+	movdqu	(STATE), TMP			/* d c b a (high dword 1st) */
 	movdqu	16(STATE), CDGH			/* h g f e */
 	pshufd	$0xb1, TMP, TMP			/* c d a b */
 	pshufd	$0x1b, CDGH, CDGH		/* e f g h */
