@@ -5,6 +5,8 @@
 #   $(HOST)/charon             the CLI
 #   $(HOST)/tests/test-loader  cmocka unit tests, the library rebuilt
 #                              with ASan+UBSan
+#   $(HOST)/tests/test-loader-x86  the x86 (bzImage, boot_params, e820,
+#                              PVH ELF) unit tests, likewise
 
 LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iloader/include
 LOADER_LDLIBS := -lfdt -lcrypto -lz
@@ -45,8 +47,20 @@ $(HOST)/tests/test-loader: $(LOADER_TEST_SRCS) tests/unit/test_loader.h \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
 		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
 
+# the x86 tests need only these, and libelf to read the PVH ELF back
+LOADER_X86_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,err.o util.o \
+	file.o layout.o image-x86.o bootparams.o pvh.o)
+
+$(HOST)/tests/test-loader-x86: tests/unit/test_loader_x86.c \
+		$(LOADER_X86_TEST_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
+		$(filter %.c %.o,$^) -lcmocka -lelf
+
 -include $(LOADER_OBJS:.o=.d) $(LOADER_TEST_OBJS:.o=.d) $(HOST)/loader/charon.d
 
-host-tests: $(HOST)/charon $(HOST)/tests/test-loader
+host-tests: $(HOST)/charon $(HOST)/tests/test-loader \
+	$(HOST)/tests/test-loader-x86
 
 .PHONY: host-tests
