@@ -379,12 +379,13 @@ static int add_fixed(struct charon_layout *l, const char *name,
  * @out: the addresses
  * @err: error message on failure
  *
- * The kernel goes as charon_x86_kernel_add() says.  The rest go as high as
- * they fit: the initrd page-aligned, ending at or below initrd_addr_max + 1
- * unless the kernel sets XLF_CAN_BE_LOADED_ABOVE_4G; boot_params (one
- * page) and the command line (16-byte aligned) below 4 GiB unless the
- * kernel is entered in 64-bit mode and sets XLF_CAN_BE_LOADED_ABOVE_4G.
- * Segments placed later (the stub, HIGH) fit around these.
+ * The kernel goes as charon_x86_kernel_add() says.  The rest go as high
+ * as they fit: the initrd page-aligned, ending at or below
+ * initrd_addr_max + 1 unless the kernel sets XLF_CAN_BE_LOADED_ABOVE_4G;
+ * boot_params (one page) and the command line (16-byte aligned) below
+ * 4 GiB unless the kernel is entered in 64-bit mode and sets
+ * XLF_CAN_BE_LOADED_ABOVE_4G; all of them at or below @limit.  Segments
+ * placed later (the stub, HIGH) fit around these.
  *
  * Return: 0 or a negative errno code.
  */
@@ -407,16 +408,9 @@ int charon_x86_place_boot(struct charon_layout *l,
 				   "cmdline: %zu bytes, more than the kernel's cmdline_size (0x%x, at 0x238)",
 				   cmdline_len, img->cmdline_size);
 	}
-	rc = charon_x86_kernel_add(l, img, entry32, &out->kernel, err);
+	rc = charon_x86_kernel_add(l, img, entry32, limit, &out->kernel, err);
 	if (rc) {
 		return rc;
-	}
-	if (limit && out->kernel.addr + out->kernel.size > limit) {
-		return charon_errf(err, -ERANGE,
-				   "kernel: [0x%llx, 0x%llx) ends above the limit 0x%llx",
-				   (ull)out->kernel.addr,
-				   (ull)(out->kernel.addr + out->kernel.size),
-				   (ull)limit);
 	}
 	if (initrd_size) {
 		initrd_max = above ? 0 : (uint64_t)img->initrd_addr_max + 1;

@@ -436,6 +436,7 @@ out:
  * @img: the parsed bzImage
  * @entry32: enter through the 32-bit boot protocol (at the load address,
  *	paging off) instead of the 64-bit entry at load address + 0x200
+ * @limit: the kernel must end at or below this (0: no limit)
  * @out: where it went
  * @err: error message on failure
  *
@@ -444,21 +445,23 @@ out:
  * kernel_alignment aligned and the whole footprint is free RAM; else at
  * the lowest kernel_alignment-aligned fit at or above 16 MiB
  * (CHARON_X86_KERNEL_MIN_ADDR).  It must end below 4 GiB unless it is
- * entered in 64-bit mode and sets XLF_CAN_BE_LOADED_ABOVE_4G.
+ * entered in 64-bit mode and sets XLF_CAN_BE_LOADED_ABOVE_4G, and at or
+ * below @limit.
  *
  * Return: 0 or a negative errno code.
  */
 int charon_x86_kernel_add(struct charon_layout *l,
 			  const struct charon_x86_image *img, bool entry32,
-			  struct charon_x86_kernel_place *out,
+			  uint64_t limit, struct charon_x86_kernel_place *out,
 			  struct charon_err *err)
 {
 	struct charon_segment *s;
-	uint64_t align = img->kernel_alignment, max_end = 0, pref, addr;
+	uint64_t align = img->kernel_alignment, max_end = limit, pref, addr;
 	int rc = -ENOSPC;
 
 	memset(out, 0, sizeof(*out));
-	if (entry32 || !(img->xloadflags & CHARON_X86_XLF_ABOVE_4G)) {
+	if ((entry32 || !(img->xloadflags & CHARON_X86_XLF_ABOVE_4G)) &&
+	    (!max_end || max_end > CHARON_X86_4G)) {
 		max_end = CHARON_X86_4G;
 	}
 	pref = img->pref_address;

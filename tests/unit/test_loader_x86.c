@@ -423,7 +423,7 @@ static void test_kernel_pref(void **state)
 
 	(void)state;
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(1), 0);
-	CHECK(charon_x86_kernel_add(&l, img, false, &k, &err));
+	CHECK(charon_x86_kernel_add(&l, img, false, 0, &k, &err));
 	assert_int_equal(k.addr, 0x1000000);
 	assert_int_equal(k.size, 0x402000);
 	assert_int_equal(k.entry, 0x1000200);
@@ -436,7 +436,7 @@ static void test_kernel_pref(void **state)
 
 	/* 32-bit protocol: enter at the load address */
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(1), 0);
-	CHECK(charon_x86_kernel_add(&l, img, true, &k, &err));
+	CHECK(charon_x86_kernel_add(&l, img, true, 0, &k, &err));
 	assert_int_equal(k.entry, 0x1000000);
 	charon_x86_image_free(img);
 }
@@ -456,27 +456,27 @@ static void test_kernel_fallback(void **state)
 			      &err);
 	assert_non_null(s);
 	s->addr = 0x1100000;
-	CHECK(charon_x86_kernel_add(&l, img, false, &k, &err));
+	CHECK(charon_x86_kernel_add(&l, img, false, 0, &k, &err));
 	assert_int_equal(k.addr, 0x1200000);
 	assert_false(k.at_pref);
 
 	/* no pref_address: lowest aligned fit at or above 16 MiB */
 	layout_qemu(&l, CHARON_QEMU_X86_PC, GiB(1), 0);
 	img->pref_address = 0;
-	CHECK(charon_x86_kernel_add(&l, img, false, &k, &err));
+	CHECK(charon_x86_kernel_add(&l, img, false, 0, &k, &err));
 	assert_int_equal(k.addr, 0x1000000);
 	assert_false(k.at_pref);
 
 	/* a misaligned pref_address is not used */
 	layout_qemu(&l, CHARON_QEMU_X86_PC, GiB(1), 0);
 	img->pref_address = 0x1100000;
-	CHECK(charon_x86_kernel_add(&l, img, false, &k, &err));
+	CHECK(charon_x86_kernel_add(&l, img, false, 0, &k, &err));
 	assert_int_equal(k.addr, 0x1000000);
 
 	/* RAM ends before 16 MiB + init_size: no room, named */
 	memset(&l, 0, sizeof(l));
 	CHECK(charon_layout_add_ram(&l, MiB(1), MiB(19), &err));
-	assert_int_equal(charon_x86_kernel_add(&l, img, false, &k, &err),
+	assert_int_equal(charon_x86_kernel_add(&l, img, false, 0, &k, &err),
 			 -ENOSPC);
 	assert_msg(err, "kernel: layout: no room for kernel (0x402000 bytes, alignment 0x200000");
 	assert_msg(err, "(below 0x1000000)");
@@ -494,14 +494,21 @@ static void test_kernel_above_4g(void **state)
 	memset(&l, 0, sizeof(l));
 	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
 	/* 64-bit entry and XLF_CAN_BE_LOADED_ABOVE_4G: fine */
-	CHECK(charon_x86_kernel_add(&l, img, false, &k, &err));
+	CHECK(charon_x86_kernel_add(&l, img, false, 0, &k, &err));
 	assert_int_equal(k.addr, GiB(4));
 	assert_int_equal(k.entry, GiB(4) + 0x200);
+
+	/* nor past the caller's limit */
+	memset(&l, 0, sizeof(l));
+	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
+	assert_int_equal(charon_x86_kernel_add(&l, img, false, GiB(4) + MiB(4),
+					       &k, &err), -ENOSPC);
+	assert_msg(err, "(from 0x100400000)");
 
 	/* 32-bit entry: must stay below 4 GiB */
 	memset(&l, 0, sizeof(l));
 	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
-	assert_int_equal(charon_x86_kernel_add(&l, img, true, &k, &err),
+	assert_int_equal(charon_x86_kernel_add(&l, img, true, 0, &k, &err),
 			 -ENOSPC);
 	assert_msg(err, "(from 0x100000000)");
 
@@ -509,7 +516,7 @@ static void test_kernel_above_4g(void **state)
 	memset(&l, 0, sizeof(l));
 	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
 	img->xloadflags = CHARON_X86_XLF_KERNEL_64;
-	assert_int_equal(charon_x86_kernel_add(&l, img, false, &k, &err),
+	assert_int_equal(charon_x86_kernel_add(&l, img, false, 0, &k, &err),
 			 -ENOSPC);
 	charon_x86_image_free(img);
 }

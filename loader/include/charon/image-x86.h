@@ -156,7 +156,7 @@ int charon_x86_pick(const struct charon_layout *l, const char *name,
 		    uint64_t max_end, uint64_t *addr, struct charon_err *err);
 int charon_x86_kernel_add(struct charon_layout *l,
 			  const struct charon_x86_image *img, bool entry32,
-			  struct charon_x86_kernel_place *out,
+			  uint64_t limit, struct charon_x86_kernel_place *out,
 			  struct charon_err *err);
 
 #endif /* CHARON_IMAGE_X86_H */
