@@ -14,6 +14,7 @@ HOSTAR ?= ar
 
 loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
 	fdt.o boot.o boot-arm64.o qemu.o inspect.o
+loader-y += image-arm.o atags.o
 loader-y += image-x86.o bootparams.o pvh.o
 
 LOADER_OBJS := $(addprefix $(HOST)/loader/,$(loader-y))
@@ -38,7 +39,8 @@ $(HOST)/tests/loader/%.o: loader/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -MMD -MP -c -o $@ $<
 
-LOADER_TEST_SRCS := tests/unit/test_loader.c tests/unit/test_loader_fdt.c
+LOADER_TEST_SRCS := tests/unit/test_loader.c tests/unit/test_loader_fdt.c \
+	tests/unit/test_loader_arm.c
 
 $(HOST)/tests/test-loader: $(LOADER_TEST_SRCS) tests/unit/test_loader.h \
 		$(LOADER_TEST_OBJS)

@@ -1164,5 +1164,6 @@ int main(void)
 	rc += cmocka_run_group_tests_name("layout", layout, NULL, NULL);
 	rc += cmocka_run_group_tests_name("params", params, NULL, NULL);
 	rc += tl_run_fdt_tests();
+	rc += tl_run_arm_tests();
 	return rc ? 1 : 0;
 }

@@ -82,5 +82,7 @@ void tl_layout(struct charon_layout *l, uint64_t start, uint64_t size);
 
 /* the FDT test group (test_loader_fdt.c) */
 int tl_run_fdt_tests(void);
+/* the arm groups: zImage, ATAGs, arm boot plan (test_loader_arm.c) */
+int tl_run_arm_tests(void);
 
 #endif /* TESTS_UNIT_TEST_LOADER_H */

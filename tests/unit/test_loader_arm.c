@@ -1,0 +1,834 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libcharon unit tests, part three: 32-bit arm.  zImage parsing (crafted
+ * zImages with and without the size table, every KLSZ tag size, both
+ * TEXT_OFFSETs, a kernel that decompresses far beyond 4x, and Debian's
+ * armmp zImage), the decompressor's footprint against the rules other
+ * loaders use, and the ATAG list byte by byte.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <abi/params.h>
+#include <charon/atags.h>
+#include <charon/err.h>
+#include <charon/image-arm.h>
+#include <charon/layout.h>
+
+#include "test_loader.h"
+
+#define MiB(x)		((uint64_t)(x) << 20)
+#define RAM		0x40000000ull
+#define RAM_END		0x80000000ull
+
+/* ---- crafted zImages ---------------------------------------------------- */
+
+/* what tl_zimage() builds */
+struct zopts {
+	uint32_t size;		/* _edata: bytes of the zImage proper */
+	int table;		/* 0: no magic2; 1: a tag table */
+	uint32_t words;		/* KLSZ tag size field; 0: no KLSZ tag */
+	uint32_t inflated;	/* at size - 5, unaligned */
+	uint32_t bss;
+	uint32_t text_offset;
+	uint32_t malloc_size;
+	uint32_t pe_image_size;	/* != 0: an EFI "MZ"/PE header */
+	uint32_t appended;	/* bytes after _edata */
+	bool appended_dtb;	/* ... starting with an FDT header */
+};
+
+#define Z_TABLE_OFF	0x200u
+
+static void zdefaults(struct zopts *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->size = 0x10000;
+	z->table = 1;
+	z->words = 6;
+	z->inflated = 0x300000;
+	z->bss = 0x40000;
+	z->text_offset = 0x8000;
+	z->malloc_size = 0x10000;
+}
+
+static uint8_t *zimage(const struct zopts *z, size_t *len)
+{
+	uint32_t pay[4] = { z->size - 5, z->bss, z->text_offset,
+			    z->malloc_size };
+	size_t n = (size_t)z->size + z->appended, i;
+	uint8_t *b = calloc(1, n), *t;
+
+	assert_non_null(b);
+	for (i = 0; i < n; i++) {
+		b[i] = (uint8_t)(i * 29 + (i >> 9));
+	}
+	for (i = 0; i < 0x24; i += 4) {
+		tl_le32(b + i, 0xe1a00000);	/* mov r0, r0 */
+	}
+	tl_le32(b + 0x24, 0x016f2818);
+	tl_le32(b + 0x28, 0);
+	tl_le32(b + 0x2c, z->size);
+	tl_le32(b + 0x30, 0x04030201);
+	tl_le32(b + 0x34, z->table ? 0x45454545 : 0);
+	tl_le32(b + 0x38, Z_TABLE_OFF);
+	if (z->pe_image_size) {
+		b[0] = 'M';
+		b[1] = 'Z';
+		tl_le32(b + 0x3c, 0x40);
+		memcpy(b + 0x40, "PE\0\0", 4);
+		b[0x58] = 0x0b;
+		b[0x59] = 0x01;
+		tl_le32(b + 0x58 + 56, z->pe_image_size);
+	}
+	t = b + Z_TABLE_OFF;
+	if (z->table) {
+		if (z->words) {
+			tl_le32(t, z->words);
+			tl_le32(t + 4, 0x5a534c4b);
+			for (i = 0; i + 2 < z->words; i++) {
+				tl_le32(t + 8 + 4 * i, i < 4 ? pay[i] : 0);
+			}
+			t += 4 * z->words;
+		}
+		tl_le32(t, 0);
+	}
+	/* the decompressed size, unaligned, as piggy data ends with it */
+	tl_le32(b + z->size - 5, z->inflated);
+	if (z->appended_dtb) {
+		b[z->size] = 0xd0;
+		b[z->size + 1] = 0x0d;
+		b[z->size + 2] = 0xfe;
+		b[z->size + 3] = 0xed;
+		tl_le32(b + z->size + 4, 0);
+		b[z->size + 7] = (uint8_t)z->appended;
+		b[z->size + 6] = (uint8_t)(z->appended >> 8);
+	}
+	*len = n;
+	return b;
+}
+
+static int zparse(const struct zopts *z, struct charon_zimage *zi,
+		  struct charon_err *err)
+{
+	size_t len;
+	uint8_t *b = zimage(z, &len);
+	int rc;
+
+	memset(zi, 0, sizeof(*zi));
+	rc = charon_zimage_parse("z", b, len, zi, err);
+	free(b);
+	return rc;
+}
+
+/* the real Debian zImage: $CHARON_KERNEL_ARM, else $O/kernels/arm/vmlinuz */
+static bool real_zimage(char *path, size_t len)
+{
+	const char *env = getenv("CHARON_KERNEL_ARM");
+	const char *o = getenv("O");
+
+	if (env && *env) {
+		snprintf(path, len, "%s", env);
+	} else {
+		snprintf(path, len, "%s/kernels/arm/vmlinuz",
+			 o && *o ? o : "build");
+	}
+	return access(path, R_OK) == 0;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static void test_zimage_six_words(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_err err = { "" };
+	struct zopts z;
+
+	(void)state;
+	zdefaults(&z);
+	z.text_offset = 0x208000;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_int_equal(tl_nr_warnings, 0);
+	assert_int_equal(zi.size, 0x10000);
+	assert_true(zi.has_table);
+	assert_true(zi.has_klsz);
+	assert_true(zi.has_sizes);
+	assert_int_equal(zi.klsz_off, Z_TABLE_OFF);
+	assert_int_equal(zi.klsz_words, 6);
+	assert_int_equal(zi.size_ptr, 0x10000 - 5);
+	assert_int_equal(zi.inflated, 0x300000);
+	assert_int_equal(zi.bss, 0x40000);
+	assert_int_equal(zi.text_offset, 0x208000);
+	assert_int_equal(zi.malloc_size, 0x10000);
+	assert_int_equal(zi.out_size, 0x300000);
+	assert_int_equal(zi.kernel_size, 0x340000);
+	assert_int_equal(zi.text_lo, 0x208000);
+	assert_int_equal(zi.text_hi, 0x208000);
+	assert_int_equal(zi.malloc_used, 0x10000);
+	assert_false(zi.efi);
+	assert_false(zi.run_exact);
+	assert_int_equal(zi.run_size, 0x10000 + CHARON_ZIMAGE_RUN_MARGIN);
+	assert_int_equal(zi.code_bound, Z_TABLE_OFF);
+	assert_int_equal(zi.appended, 0);
+
+	/* an EFI header's SizeOfImage is the run size */
+	z.pe_image_size = 0x11600;
+	CHECK(zparse(&z, &zi, &err));
+	assert_true(zi.efi);
+	assert_int_equal(zi.pe_off, 0x40);
+	assert_true(zi.run_exact);
+	assert_int_equal(zi.run_size, 0x11600);
+	/* ... unless it cannot be (smaller than image + stack) */
+	z.pe_image_size = 0x10800;
+	CHECK(zparse(&z, &zi, &err));
+	assert_true(zi.efi);
+	assert_false(zi.run_exact);
+	assert_non_null(strstr(tl_last_warning,
+			       "EFI SizeOfImage at 0x90 is 0x10800, less than the image (0x10000)"));
+}
+
+static void test_zimage_four_words(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_err err = { "" };
+	struct zopts z;
+
+	(void)state;
+	zdefaults(&z);
+	z.words = 4;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_true(zi.has_sizes);
+	assert_int_equal(zi.inflated, 0x300000);
+	assert_int_equal(zi.bss, 0x40000);
+	assert_int_equal(zi.text_offset, 0);
+	assert_int_equal(zi.malloc_size, 0);
+	/* TEXT_OFFSET unknown: the whole range mainline uses */
+	assert_int_equal(zi.text_lo, 0x8000);
+	assert_int_equal(zi.text_hi, 0x308000);
+	assert_int_equal(zi.malloc_used, CHARON_ZIMAGE_MALLOC_DEFAULT);
+	assert_int_equal(tl_nr_warnings, 1);
+	assert_string_equal(tl_last_warning,
+			    "zImage: z: the size table (KLSZ tag at 0x200, 4 words) has no TEXT_OFFSET: assuming any from 0x8000 to 0x308000");
+
+	/* five words: TEXT_OFFSET, no MALLOC_SIZE */
+	z.words = 5;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_int_equal(zi.text_lo, 0x8000);
+	assert_int_equal(zi.text_hi, 0x8000);
+	assert_int_equal(zi.malloc_used, CHARON_ZIMAGE_MALLOC_DEFAULT);
+	assert_int_equal(tl_nr_warnings, 0);
+	/* seven: the extra word is ignored */
+	z.words = 7;
+	CHECK(zparse(&z, &zi, &err));
+	assert_int_equal(zi.malloc_size, 0x10000);
+}
+
+static void test_zimage_no_sizes(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_err err = { "" };
+	struct zopts z;
+
+	(void)state;
+	/* an empty (2-word) KLSZ tag */
+	zdefaults(&z);
+	z.words = 2;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_true(zi.has_klsz);
+	assert_false(zi.has_sizes);
+	assert_int_equal(tl_nr_warnings, 2);
+	assert_non_null(strstr(tl_last_warning,
+			       "zImage: z: no kernel size table"));
+	/* the no-table rule: 8x the zImage, TEXT_OFFSET unknown */
+	assert_int_equal(zi.out_size, 8 * 0x10000);
+	assert_int_equal(zi.kernel_size, 8 * 0x10000);
+	assert_int_equal(zi.text_lo, 0x8000);
+	assert_int_equal(zi.text_hi, 0x308000);
+
+	/* a 3-word tag: a size offset but no bss */
+	z.words = 3;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_false(zi.has_sizes);
+	assert_int_equal(tl_nr_warnings, 2);
+
+	/* a table without a KLSZ tag */
+	z.words = 0;
+	CHECK(zparse(&z, &zi, &err));
+	assert_true(zi.has_table);
+	assert_false(zi.has_klsz);
+	assert_false(zi.has_sizes);
+
+	/* no table at all (before 4.15): the code bound is the image */
+	z.table = 0;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_false(zi.has_table);
+	assert_int_equal(zi.code_bound, 0x10000);
+	assert_int_equal(tl_nr_warnings, 1);
+	assert_string_equal(tl_last_warning,
+			    "zImage: z: no kernel size table (KLSZ tag; kernels before 4.15): assuming the decompressed kernel and its bss fit in 8 x the zImage = 0x80000 bytes and any TEXT_OFFSET from 0x8000 to 0x308000; a kernel that decompresses further will overwrite the initrd or DTB");
+}
+
+static void test_zimage_appended(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_err err = { "" };
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct zopts z;
+	uint8_t *b;
+	size_t len;
+
+	(void)state;
+	zdefaults(&z);
+	z.appended = 0x1234;
+	z.appended_dtb = true;
+	tl_catch_warnings();
+	CHECK(zparse(&z, &zi, &err));
+	assert_true(zi.appended_dtb);
+	assert_int_equal(zi.appended, 0x1234);
+	assert_int_equal(zi.appended_dtb_size, 0x1234);
+	assert_string_equal(tl_last_warning,
+			    "zImage: z: a device tree (totalsize 0x1234) is appended at 0x10000, after _edata; stripped (0x1234 bytes): the stub hands over its own");
+
+	z.appended_dtb = false;
+	z.appended = 0x10;
+	CHECK(zparse(&z, &zi, &err));
+	assert_false(zi.appended_dtb);
+	assert_string_equal(tl_last_warning,
+			    "zImage: z: 0x10 bytes after _edata (end at 0x2c is 0x10000) are not part of the zImage; not loaded");
+
+	/* loaded: the zImage proper and one zero word, never the DTB */
+	z.appended_dtb = true;
+	z.appended = 0x100;
+	b = zimage(&z, &len);
+	tl_tmpdir(dir, sizeof(dir));
+	tl_write(dir, "zImage", b, len, path, sizeof(path));
+	CHECK(charon_zimage_load(path, &zi, &err));
+	assert_int_equal(zi.len, 0x10004);
+	assert_int_equal(zi.file_len, 0x10100);
+	assert_memory_equal(zi.data, b, 0x10000);
+	assert_int_equal(tl_rd32(zi.data + 0x10000), 0);
+	charon_zimage_free(&zi);
+	assert_null(zi.data);
+	assert_int_equal(charon_zimage_load("/nonexistent/zImage", &zi, &err),
+			 -ENOENT);
+	assert_msg(err, "zImage: /nonexistent/zImage: cannot open");
+	free(b);
+	tl_rmdir(dir);
+}
+
+struct zbad {
+	unsigned int off;	/* file offset of a word to overwrite */
+	uint32_t value;
+	size_t len;		/* file length, 0: whole */
+	const char *msg;
+};
+
+static void test_zimage_errors(void **state)
+{
+	static const struct zbad cases[] = {
+		{ 0x24, 0x12345678, 0,
+		  "zImage: z: magic at 0x24 is 0x12345678, expected 0x016f2818 (arm zImage)" },
+		{ 0x24, 0x18286f01, 0,
+		  "zImage: z: magic at 0x24 is 0x18286f01, the byte-swapped 0x016f2818: a big-endian (BE8) kernel" },
+		{ 0x30, 0x01020304, 0,
+		  "zImage: z: endianness flag at 0x30 is 0x01020304: a big-endian kernel" },
+		{ 0x30, 0, 0,
+		  "zImage: z: endianness flag at 0x30 is 0x00000000, expected 0x04030201" },
+		{ 0x28, 0x20000, 0,
+		  "zImage: z: end at 0x2c is 0x10000, below start at 0x28 (0x20000)" },
+		{ 0x28, 0x1000, 0,
+		  "zImage: z: start at 0x28 is 0x1000: linked to run at a fixed address (CONFIG_ZBOOT_ROM)" },
+		{ 0x2c, 0x20000, 0,
+		  "zImage: z: end at 0x2c is 0x20000, beyond the file (0x10000 bytes; truncated?)" },
+		{ 0x2c, 0x20, 0,
+		  "zImage: z: end at 0x2c is 0x20, inside the 0x3c-byte header" },
+		{ 0, 0, 0x30,
+		  "zImage: z: file is 48 bytes, shorter than the 0x3c-byte zImage header" },
+		{ 0x38, 0x10000, 0,
+		  "zImage: z: tag table offset at 0x38 is 0x10000, outside the zImage [0x3c, 0x10000) or not word-aligned" },
+		{ 0x38, 0x202, 0,
+		  "zImage: z: tag table offset at 0x38 is 0x202" },
+		{ 0x38, 0x10, 0,
+		  "zImage: z: tag table offset at 0x38 is 0x10" },
+		{ 0x200, 0x4000, 0,
+		  "zImage: z: tag at 0x200 (16384 words) runs past the zImage end 0x10000" },
+		{ 0x200, 1, 0,
+		  "zImage: z: tag at 0x200 has size 1 word, less than its 2-word header" },
+		{ 0x208, 0xfffe, 0,
+		  "zImage: z: KLSZ size offset at 0x208 is 0xfffe, outside the zImage (end 0x10000)" },
+		{ 0x208, 0xfffffffc, 0,
+		  "zImage: z: KLSZ size offset at 0x208 is 0xfffffffc, outside the zImage" },
+		{ 0xfffb, 0, 0,
+		  "zImage: z: decompressed size at 0xfffb (KLSZ word 0 at 0x208) is 0" },
+		{ 0xfffb, 0x30000000, 0,
+		  "zImage: z: decompressed size 0x30000000 (at 0xfffb) + bss 0x40000 (at 0x20c) is more than the 768 MiB a kernel can occupy" },
+		{ 0x210, 0x9000, 0,
+		  "zImage: z: TEXT_OFFSET at 0x210 (KLSZ word 2) is 0x9000, expected 0x8000 + a multiple of 64 KiB below 128 MiB" },
+		{ 0x210, 0x8008000, 0,
+		  "zImage: z: TEXT_OFFSET at 0x210 (KLSZ word 2) is 0x8008000" },
+		{ 0x214, 0, 0,
+		  "zImage: z: MALLOC_SIZE at 0x214 (KLSZ word 3) is 0x0, expected 1 byte to 64 MiB" },
+		{ 0x218, 0x3ffa, 0,
+		  "zImage: z: tag at 0x218 (16378 words) runs past the zImage end 0x10000" },
+	};
+	struct charon_zimage zi;
+	struct charon_err err;
+	struct zopts z;
+	size_t len, i;
+	uint8_t *b;
+
+	(void)state;
+	zdefaults(&z);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b = zimage(&z, &len);
+		if (cases[i].len) {
+			len = cases[i].len;
+		} else {
+			tl_le32(b + cases[i].off, cases[i].value);
+		}
+		err.msg[0] = '\0';
+		memset(&zi, 0, sizeof(zi));
+		if (charon_zimage_parse("z", b, len, &zi, &err) != -EINVAL) {
+			fail_msg("case %zu accepted", i);
+		}
+		assert_msg(err, cases[i].msg);
+		free(b);
+	}
+	/* a table without its end tag */
+	b = zimage(&z, &len);
+	memset(b + Z_TABLE_OFF + 24, 0xff, 0x10000 - Z_TABLE_OFF - 24);
+	for (i = Z_TABLE_OFF + 24; i + 8 <= 0x10000; i += 8) {
+		tl_le32(b + i, 2);
+	}
+	assert_int_equal(charon_zimage_parse("z", b, 0x10000, &zi, &err),
+			 -EINVAL);
+	assert_msg(err, "zImage: z: tag table from 0x200 runs past the zImage end 0x10000 without an end tag");
+	free(b);
+	assert_false(charon_zimage_detect((const uint8_t *)"short", 5));
+}
+
+/* ---- the footprint ------------------------------------------------------ */
+
+static void test_zimage_footprint(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_zimage_fp fp;
+	struct charon_err err = { "" };
+	struct zopts z;
+
+	(void)state;
+	zdefaults(&z);
+	CHECK(zparse(&z, &zi, &err));
+	/* booting.rst's placement, 32 MiB up: no self-copy */
+	charon_zimage_footprint(&zi, RAM + MiB(32), &fp);
+	assert_int_equal(fp.base, RAM);
+	assert_int_equal(fp.kernel_lo, RAM + 0x8000);
+	assert_int_equal(fp.kernel_hi, RAM + 0x8000);
+	assert_int_equal(fp.pgdir, RAM + 0x3000);
+	assert_int_equal(fp.out_end, RAM + 0x308000);
+	assert_int_equal(fp.kernel_end, RAM + 0x348000);
+	assert_int_equal(fp.run_end, RAM + MiB(32) + 0x110000 + 0x10000);
+	assert_false(fp.relocates);
+	assert_int_equal(fp.reloc_end, 0);
+	assert_int_equal(fp.start, RAM + 0x3000);
+	assert_int_equal(fp.end, RAM + MiB(32) + 0x120000);
+
+	/* the 0x8000 convention: the decompressor must copy itself */
+	charon_zimage_footprint(&zi, RAM + 0x8000, &fp);
+	assert_true(fp.relocates);
+	assert_int_equal(fp.reloc_end,
+			 RAM + 0x308000 + Z_TABLE_OFF + 256 + 0x110000 +
+			 0x10000);
+	assert_int_equal(fp.reloc_end_min,
+			 RAM + 0x308000 + 1 - Z_TABLE_OFF + 0x10000 + 0x1000 +
+			 0x10000);
+	assert_int_equal(fp.start, RAM + 0x3000);
+	assert_int_equal(fp.end, fp.reloc_end);
+
+	/* far below the kernel: in place, the kernel is the top */
+	z.text_offset = 0x308000;
+	CHECK(zparse(&z, &zi, &err));
+	charon_zimage_footprint(&zi, RAM + 0x100000, &fp);
+	assert_false(fp.relocates);
+	assert_int_equal(fp.start, RAM + 0x100000);
+	assert_int_equal(fp.pgdir, RAM + 0x303000);
+	assert_int_equal(fp.end, RAM + 0x648000);
+	/* ... unless its heap comes within 16 KiB of the page tables */
+	charon_zimage_footprint(&zi, RAM + 0x1e4000, &fp);
+	assert_false(fp.relocates);
+	charon_zimage_footprint(&zi, RAM + 0x1e5000, &fp);
+	assert_true(fp.relocates);
+
+	/* the decompressor's base is the 128 MiB window it runs in */
+	charon_zimage_footprint(&zi, RAM + MiB(130), &fp);
+	assert_int_equal(fp.base, RAM + MiB(128));
+	assert_int_equal(fp.kernel_lo, RAM + MiB(128) + 0x308000);
+
+	/* TEXT_OFFSET unknown: the lowest for the start, the highest for
+	 * the end */
+	z.words = 4;
+	CHECK(zparse(&z, &zi, &err));
+	charon_zimage_footprint(&zi, RAM + MiB(32), &fp);
+	assert_int_equal(fp.kernel_lo, RAM + 0x8000);
+	assert_int_equal(fp.kernel_hi, RAM + 0x308000);
+	assert_int_equal(fp.start, RAM + 0x3000);
+	assert_int_equal(fp.kernel_end, RAM + 0x648000);
+	assert_int_equal(fp.reloc_end_min, 0);
+}
+
+static void test_zimage_place(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_zimage_fp fp;
+	struct charon_err err = { "" };
+	struct zopts z;
+
+	(void)state;
+	zdefaults(&z);
+	z.text_offset = 0x208000;
+	CHECK(zparse(&z, &zi, &err));
+	CHECK(charon_zimage_place("z", &zi, RAM, RAM_END, RAM + MiB(1), &fp,
+				  &err));
+	assert_int_equal(fp.load, RAM + MiB(32));
+	assert_false(fp.relocates);
+	assert_int_equal(fp.start, RAM + 0x203000);
+
+	/* 32 MiB of RAM: right after the decompressed kernel */
+	CHECK(charon_zimage_place("z", &zi, RAM, RAM + MiB(32), RAM, &fp,
+				  &err));
+	assert_int_equal(fp.load, RAM + 0x508000);
+	assert_false(fp.relocates);
+	assert_int_equal(fp.end, RAM + 0x508000 + 0x120000);
+
+	/* a kernel that does not fit below 32 MiB: after it */
+	z.inflated = 0x2000000;
+	CHECK(zparse(&z, &zi, &err));
+	CHECK(charon_zimage_place("z", &zi, RAM, RAM_END, RAM, &fp, &err));
+	assert_int_equal(fp.load, RAM + 0x2208000);
+	assert_false(fp.relocates);
+
+	/* RAM not 128 MiB aligned: the window starts at the next boundary */
+	tl_catch_warnings();
+	CHECK(charon_zimage_place("z", &zi, RAM - MiB(16), RAM_END, 0, &fp,
+				  &err));
+	assert_int_equal(fp.base, RAM);
+	assert_non_null(strstr(tl_last_warning,
+			       "RAM starts at 0x3f000000, not 128 MiB aligned: the kernel runs from 0x40000000"));
+
+	/* too little RAM */
+	assert_int_equal(charon_zimage_place("z", &zi, RAM, RAM + MiB(24),
+					     RAM, &fp, &err), -ENOSPC);
+	assert_string_equal(err.msg,
+			    "zImage: z: no load address in [0x40000000, 0x48000000) keeps the decompressor's footprint (kernel 0x2040000 bytes at 0x40000000 + TEXT_OFFSET 0x208000, decompressor 0x120000 bytes) inside RAM [0x40000000, 0x41800000)");
+	assert_int_equal(charon_zimage_place("z", &zi, RAM + 0x100000,
+					     RAM + MiB(64), 0, &fp, &err),
+			 -ENOSPC);
+	assert_msg(err, "RAM [0x40100000, 0x44000000) holds no 128 MiB boundary");
+
+	/* a kernel of 126 MiB: it has to copy itself; still placed */
+	z.inflated = (uint32_t)MiB(126);
+	z.bss = 0;
+	z.size = 0x100000;
+	CHECK(zparse(&z, &zi, &err));
+	CHECK(charon_zimage_place("z", &zi, RAM, RAM_END, RAM + MiB(1), &fp,
+				  &err));
+	assert_true(fp.relocates);
+	assert_int_equal(fp.load, RAM + MiB(32));
+	assert_true(fp.end >= fp.reloc_end);
+}
+
+/*
+ * kexec-tools' rules put the initrd inside the decompressor's footprint;
+ * ours puts it at the footprint's end.
+ */
+static void test_zimage_other_rules(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_zimage_fp fp, ours;
+	struct charon_err err = { "" };
+	struct zopts z;
+	uint64_t fixed, ratio;
+
+	(void)state;
+	/* TEXT_OFFSET 0x208000, a large bss: the fixed-0x8000 rule reserves
+	 * from 2 MiB too low, so the kernel's own bss covers its initrd */
+	zdefaults(&z);
+	z.text_offset = 0x208000;
+	z.bss = 0x400000;
+	CHECK(zparse(&z, &zi, &err));
+	fixed = charon_zimage_kexec_fixed_end(&zi, RAM);
+	assert_int_equal(fixed, RAM + 0x8000 + 0x700000);
+	charon_zimage_footprint(&zi, RAM + 0x8000, &fp);
+	assert_int_equal(fp.kernel_end, RAM + 0x208000 + 0x700000);
+	assert_true(fp.kernel_end > fixed);
+	assert_int_equal(fp.kernel_end - fixed, 0x200000);
+	CHECK(charon_zimage_place("z", &zi, RAM, RAM_END, RAM, &ours, &err));
+	assert_true(ours.end > ours.kernel_end);
+	assert_true(ours.end > ours.run_end - 1);
+
+	/* with TEXT_OFFSET 0x8000 that rule covers the kernel proper */
+	z.text_offset = 0x8000;
+	CHECK(zparse(&z, &zi, &err));
+	charon_zimage_footprint(&zi, RAM + 0x8000, &fp);
+	assert_int_equal(fp.kernel_end, charon_zimage_kexec_fixed_end(&zi,
+								      RAM));
+
+	/* the padded-section case: 64 KiB decompressing to 48 MiB, 768x */
+	zdefaults(&z);
+	z.inflated = (uint32_t)MiB(48);
+	CHECK(zparse(&z, &zi, &err));
+	ratio = charon_zimage_kexec_ratio_end(&zi, RAM);
+	assert_int_equal(ratio, RAM + 0x8000 + 0xa5000);
+	charon_zimage_footprint(&zi, RAM + 0x8000, &fp);
+	assert_true(fp.relocates);
+	assert_true(fp.out_end > ratio);
+	assert_true(fp.reloc_end_min > ratio);
+	/* 4x the zImage, from its start: even further off */
+	assert_true(fp.kernel_end > RAM + 0x8000 + 4 * 0x10000);
+	CHECK(charon_zimage_place("z", &zi, RAM, RAM_END, RAM, &ours, &err));
+	assert_false(ours.relocates);
+	assert_int_equal(ours.load, RAM + 0x3008000);
+	assert_int_equal(ours.end, ours.run_end);
+	assert_true(ours.end >= ours.kernel_end);
+}
+
+/* Debian's armmp zImage, when scripts/fetch-kernels has run */
+static void test_zimage_real_kernel(void **state)
+{
+	struct charon_zimage zi;
+	struct charon_zimage_fp fp, kx;
+	struct charon_err err = { "" };
+	char path[PATH_MAX];
+	uint64_t fixed, ratio;
+
+	(void)state;
+	if (!real_zimage(path, sizeof(path))) {
+		print_message("  %s: no arm kernel (scripts/fetch-kernels arm); skipped\n",
+			      path);
+		skip();
+	}
+	tl_catch_warnings();
+	if (charon_zimage_load(path, &zi, &err)) {
+		fail_msg("%s", err.msg);
+	}
+	/* 6.1 armmp: EFI stub, 6-word KLSZ, multiplatform TEXT_OFFSET */
+	assert_int_equal(tl_nr_warnings, 0);
+	assert_true(zi.efi);
+	assert_true(zi.run_exact);
+	assert_true(zi.has_sizes);
+	assert_int_equal(zi.klsz_words, 6);
+	assert_int_equal(zi.text_offset, 0x208000);
+	assert_int_equal(zi.malloc_size, 0x10000);
+	assert_true(zi.inflated > 3 * zi.size);
+	assert_true(zi.run_size > zi.size);
+	assert_true(zi.table_off < zi.size_ptr);
+	CHECK(charon_zimage_place(path, &zi, RAM, RAM_END, RAM + MiB(1), &fp,
+				  &err));
+	print_message("  %s: zImage 0x%x bytes, decompressed 0x%x, bss 0x%x, TEXT_OFFSET 0x%x, MALLOC_SIZE 0x%x, run size 0x%llx\n"
+		      "  at 0x%llx: footprint [0x%llx, 0x%llx), kernel [0x%llx, 0x%llx)\n",
+		      path, zi.size, zi.inflated, zi.bss, zi.text_offset,
+		      zi.malloc_size, (unsigned long long)zi.run_size,
+		      (unsigned long long)fp.load,
+		      (unsigned long long)fp.start,
+		      (unsigned long long)fp.end,
+		      (unsigned long long)fp.kernel_lo,
+		      (unsigned long long)fp.kernel_end);
+	assert_int_equal(fp.load, RAM + MiB(32));
+	assert_false(fp.relocates);
+	assert_int_equal(fp.start, RAM + 0x203000);
+	assert_int_equal(fp.kernel_end, RAM + 0x208000 + zi.inflated + zi.bss);
+	assert_int_equal(fp.end, RAM + MiB(32) + zi.run_size + 0x10000);
+
+	/* where kexec-tools loads it, it copies itself past the kernel,
+	 * over what either kexec-tools rule calls free */
+	fixed = charon_zimage_kexec_fixed_end(&zi, RAM);
+	ratio = charon_zimage_kexec_ratio_end(&zi, RAM);
+	charon_zimage_footprint(&zi, RAM + 0x8000, &kx);
+	print_message("  kexec-tools: initrd at 0x%llx (size table) or 0x%llx (ratio 4); the zImage at 0x%llx copies itself and runs up to [0x%llx, 0x%llx]\n",
+		      (unsigned long long)fixed, (unsigned long long)ratio,
+		      (unsigned long long)kx.load,
+		      (unsigned long long)kx.reloc_end_min,
+		      (unsigned long long)kx.reloc_end);
+	assert_true(kx.relocates);
+	assert_true(kx.reloc_end_min > fixed);
+	assert_true(kx.reloc_end_min > ratio);
+	charon_zimage_free(&zi);
+}
+
+/* ---- ATAGs -------------------------------------------------------------- */
+
+static void test_atags_encoding(void **state)
+{
+	static const struct charon_mem_range mem[] = {
+		{ 0x40000000, 0x3fff0000 }, { 0x90000000, 0x1000000 },
+	};
+	static const uint32_t want[] = {
+		5, 0x54410001, 0, 4096, 0,
+		4, 0x54410002, 0x3fff0000, 0x40000000,
+		4, 0x54410002, 0x1000000, 0x90000000,
+		/* "console=ttyAMA0" + NUL = 16 bytes: 4 words */
+		6, 0x54410009, 0x736e6f63, 0x3d656c6f, 0x41797474, 0x0030414d,
+		4, 0x54420005, 0x42544000, 0x5432,
+		0, 0,
+	};
+	struct charon_atags a = {
+		.mem = mem, .nr_mem = 2, .cmdline = "console=ttyAMA0",
+		.initrd = true, .initrd_start = 0x42544000,
+		.initrd_size = 0x5432,
+	};
+	struct charon_err err = { "" };
+	uint8_t *out;
+	size_t len, i;
+
+	(void)state;
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	assert_int_equal(len, sizeof(want));
+	assert_int_equal(len, charon_atags_size(2, a.cmdline, true));
+	for (i = 0; i < len / 4; i++) {
+		if (tl_rd32(out + 4 * i) != want[i]) {
+			fail_msg("word %zu is 0x%08x, expected 0x%08x", i,
+				 tl_rd32(out + 4 * i), want[i]);
+		}
+	}
+	free(out);
+
+	/* the padding: 1..4 NULs; no initrd, an empty command line */
+	a.nr_mem = 1;
+	a.initrd = false;
+	a.cmdline = "abc";
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	assert_int_equal(len, 4 * (5 + 4 + 3 + 2));
+	assert_memory_equal(out + 4 * 9, "\3\0\0\0\x09\0\x41\x54" "abc\0", 12);
+	assert_memory_equal(out + len - 8, "\0\0\0\0\0\0\0\0", 8);
+	free(out);
+	a.cmdline = "abcd";
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	assert_int_equal(tl_rd32(out + 4 * 9), 4);
+	assert_memory_equal(out + 4 * 11, "abcd\0\0\0\0", 8);
+	free(out);
+	a.cmdline = "";
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	assert_int_equal(tl_rd32(out + 4 * 9), 3);
+	assert_int_equal(tl_rd32(out + 4 * 11), 0);
+	free(out);
+	a.cmdline = NULL;
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	assert_int_equal(len, 4 * (5 + 4 + 2));
+	free(out);
+}
+
+static void test_atags_errors(void **state)
+{
+	struct charon_mem_range mem[] = { { 0x40000000, 0x40000000 } };
+	struct charon_atags a = { .mem = mem, .nr_mem = 1 };
+	struct charon_err err = { "" };
+	char *big = malloc(1025);
+	uint8_t *out;
+	size_t len;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'x', 1024);
+	big[1024] = '\0';
+	a.cmdline = big;
+	assert_int_equal(charon_atags_build(&a, &out, &len, &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "atags: the command line is 1024 bytes; an arm kernel takes at most 1023 (COMMAND_LINE_SIZE 1024 with the NUL)");
+	assert_null(out);
+	big[1023] = '\0';
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	free(out);
+	free(big);
+	a.cmdline = NULL;
+
+	mem[0].start = 0xc0000000;	/* up to 4 GiB exactly: fine */
+	CHECK(charon_atags_build(&a, &out, &len, &err));
+	free(out);
+	mem[0].start = 0xd0000000;
+	assert_int_equal(charon_atags_build(&a, &out, &len, &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "atags: ATAG_MEM [0xd0000000, 0x110000000) is empty or beyond the 32-bit physical address space");
+	mem[0].start = 0x40000000;
+	a.initrd = true;
+	a.initrd_start = 0xfffff000;
+	a.initrd_size = 0x2000;
+	assert_int_equal(charon_atags_build(&a, &out, &len, &err), -EINVAL);
+	assert_msg(err, "atags: ATAG_INITRD2 [0xfffff000, 0x100001000) is beyond");
+	a.nr_mem = 0;
+	assert_int_equal(charon_atags_build(&a, &out, &len, &err), -EINVAL);
+	assert_string_equal(err.msg, "atags: no RAM to describe");
+}
+
+static void test_atags_mem(void **state)
+{
+	struct charon_mem_range holes[] = {
+		{ 0x7fff0000, 0x10000 },	/* stub at the top */
+		{ 0x48000000, 0x1000000 },	/* reservations, overlapping */
+		{ 0x48800000, 0x1000000 },
+		{ 0x40000000, 0x800 },		/* a part page at the start */
+		{ 0x100000000ull, 0x1000 },	/* beyond RAM: no effect */
+	};
+	struct charon_mem_range out[8];
+	struct charon_layout l;
+	struct charon_err err = { "" };
+	unsigned int nr;
+
+	(void)state;
+	tl_layout(&l, RAM, 0x40000000);
+	CHECK(charon_atags_mem(&l, holes, 5, out, 8, &nr, &err));
+	assert_int_equal(nr, 2);
+	assert_int_equal(out[0].start, 0x40001000);
+	assert_int_equal(out[0].size, 0x48000000 - 0x40001000);
+	assert_int_equal(out[1].start, 0x49800000);
+	assert_int_equal(out[1].size, 0x7fff0000 - 0x49800000);
+
+	/* a second bank, partly above 4 GiB: cut at 4 GiB */
+	CHECK(charon_layout_add_ram(&l, 0xc0000000, 0x80000000, &err));
+	CHECK(charon_atags_mem(&l, holes, 1, out, 8, &nr, &err));
+	assert_int_equal(nr, 2);
+	assert_int_equal(out[0].start, RAM);
+	assert_int_equal(out[0].size, 0x3fff0000);
+	assert_int_equal(out[1].start, 0xc0000000);
+	assert_int_equal(out[1].size, 0x40000000);
+
+	/* no room */
+	assert_int_equal(charon_atags_mem(&l, holes, 1, out, 1, &nr, &err),
+			 -ENOSPC);
+	assert_string_equal(err.msg, "atags: more than 1 ATAG_MEM ranges");
+}
+
+int tl_run_arm_tests(void)
+{
+	const struct CMUnitTest zimage[] = {
+		cmocka_unit_test(test_zimage_six_words),
+		cmocka_unit_test(test_zimage_four_words),
+		cmocka_unit_test(test_zimage_no_sizes),
+		cmocka_unit_test(test_zimage_appended),
+		cmocka_unit_test(test_zimage_errors),
+		cmocka_unit_test(test_zimage_footprint),
+		cmocka_unit_test(test_zimage_place),
+		cmocka_unit_test(test_zimage_other_rules),
+		cmocka_unit_test(test_zimage_real_kernel),
+	};
+	const struct CMUnitTest atags[] = {
+		cmocka_unit_test(test_atags_encoding),
+		cmocka_unit_test(test_atags_errors),
+		cmocka_unit_test(test_atags_mem),
+	};
+
+	return cmocka_run_group_tests_name("zimage", zimage, NULL, NULL) +
+	       cmocka_run_group_tests_name("atags", atags, NULL, NULL);
+}
