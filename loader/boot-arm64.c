@@ -10,7 +10,6 @@
 
 #include <abi/params.h>
 #include <charon/boot.h>
-#include <charon/file.h>
 
 typedef unsigned long long ull;
 
@@ -25,27 +24,12 @@ static uint64_t round_up(uint64_t x, uint64_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-static struct charon_boot_seg *new_seg(struct charon_boot *b,
-				       const char *label, const char *src,
-				       uint8_t *data, size_t len)
-{
-	struct charon_boot_seg *s = &b->seg[b->nr_seg++];
-
-	memset(s, 0, sizeof(*s));
-	memcpy(s->label, label, strlen(label));
-	s->src_path = src;
-	s->data = data;
-	s->len = len;
-	return s;
-}
-
 /* read kernel, initrd, DTB and stub; nothing placed yet */
 static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 		       uint8_t **dtb, size_t *dtb_len, struct charon_err *err)
 {
+	struct charon_arm64_image *img = &b->kernel.arm64;
 	struct charon_boot_seg *s;
-	uint8_t *data;
-	size_t len;
 	int rc;
 
 	rc = charon_stub_load(o->stub_path, CHARON_ARCH_ARM64, &b->stub, err);
@@ -56,43 +40,20 @@ static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
 			     o->stub_path, b->stub.hdr.params_offset);
 	}
-	rc = charon_arm64_image_load(o->kernel_path, &b->kernel, err);
+	rc = charon_arm64_image_load(o->kernel_path, img, err);
 	if (rc) {
 		return rc;
 	}
-	s = new_seg(b, "kernel", o->kernel_path, b->kernel.data,
-		    b->kernel.len);
-	s->modified = b->kernel.inflated;
-	b->kernel.data = NULL;	/* the segment owns the bytes now */
+	s = charon_boot_add_seg(b, "kernel", o->kernel_path, img->data,
+				img->len);
+	s->modified = img->inflated;
+	img->data = NULL;	/* the segment owns the bytes now */
 
-	if (o->initrd_path) {
-		rc = charon_read_file(o->initrd_path, CHARON_FILE_MAX, &data,
-				      &len, err);
-		if (rc) {
-			charon_err_prefix(err, "initrd: ");
-			return rc;
-		}
-		if (len == 0) {
-			free(data);
-			return charon_errf(err, -EINVAL,
-					   "initrd: %s: file is empty",
-					   o->initrd_path);
-		}
-		new_seg(b, "initrd", o->initrd_path, data, len);
-	}
-
-	rc = charon_read_file(o->dtb_path, CHARON_FDT_MAX_SIZE, dtb, dtb_len,
-			      err);
-	if (rc == -EFBIG) {
-		return charon_errf(err, rc,
-				   "dtb: %s: larger than 2 MiB, the arm64 limit (booting.rst)",
-				   o->dtb_path);
-	}
+	rc = charon_boot_read_initrd(o, b, err);
 	if (rc) {
-		charon_err_prefix(err, "dtb: ");
 		return rc;
 	}
-	return charon_fdt_check(o->dtb_path, *dtb, *dtb_len, err);
+	return charon_boot_read_dtb(o, dtb, dtb_len, err);
 }
 
 /* the layout: stub high (or fixed), then kernel, dtb, initrd from RAM start */
@@ -105,15 +66,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	uint64_t window, iend;
 	int rc;
 
-	if (o->ram_head_reserve) {
-		st = charon_layout_add(l, o->ram_head_name ?
-				       o->ram_head_name : "reserved",
-				       o->ram_head_reserve, 1,
-				       CHARON_PLACE_KEEPOUT, err);
-		if (!st) {
-			return -EINVAL;
-		}
-		st->addr = l->ram[0].start;
+	if (o->ram_head_reserve && !charon_boot_ram_head(o, b, err)) {
+		return -EINVAL;
 	}
 	b->stub_size = round_up(b->stub.hdr.mem_size, PAGE);
 	st = charon_layout_add(l, "stub", b->stub_size, b->stub.align,
@@ -123,12 +77,12 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 		return -EINVAL;
 	}
 	st->addr = o->stub_addr;
-	k = charon_layout_add(l, "kernel", b->kernel.mem_size,
+	k = charon_layout_add(l, "kernel", b->kernel.arm64.mem_size,
 			      CHARON_ARM64_KERNEL_ALIGN, CHARON_PLACE_LOW, err);
 	if (!k) {
 		return -EINVAL;
 	}
-	k->align_offset = b->kernel.text_offset;
+	k->align_offset = b->kernel.arm64.text_offset;
 	d = charon_layout_add(l, "dtb", round_up(dtb_room, PAGE),
 			      CHARON_ARM64_KERNEL_ALIGN, CHARON_PLACE_LOW, err);
 	if (!d) {
@@ -149,7 +103,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	b->seg[CHARON_BOOT_SEG_KERNEL].addr = k->addr;
 	b->seg[CHARON_BOOT_SEG_KERNEL].mem_size = k->size;
 	if (is) {
-		window = (k->addr - b->kernel.text_offset) & ~(SZ_1G - 1);
+		window = (k->addr - b->kernel.arm64.text_offset) &
+			 ~(SZ_1G - 1);
 		iend = i->addr + is->len;
 		if (i->addr < window || iend - window > INITRD_WINDOW) {
 			return charon_errf(err, -ERANGE,
@@ -193,22 +148,13 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 	uint8_t *dtb = NULL;
 	size_t dtb_len = 0, room, out_len;
 	void *out;
-	unsigned int i;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
+	b->arch = CHARON_ARCH_ARM64;
 	rc = read_inputs(o, b, &dtb, &dtb_len, err);
 	if (!rc) {
-		rc = charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
-	}
-	if (!rc) {
-		rc = charon_fdt_keepouts(o->dtb_path, dtb, &b->layout, err);
-	}
-	if (!rc) {
-		rc = charon_fdt_console(o->dtb_path, dtb, &b->console, err);
-	}
-	if (!rc) {
-		rc = charon_fdt_arm64_psci(o->dtb_path, dtb, &b->psci, err);
+		rc = charon_boot_machine(o, b, dtb, err);
 	}
 	if (rc) {
 		free(dtb);
@@ -250,26 +196,18 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 				   "dtb: %s: edited tree is 0x%zx bytes, more than the 0x%llx reserved",
 				   o->dtb_path, out_len, (ull)dseg->size);
 	}
-	ds = new_seg(b, "dtb", o->dtb_path, out, out_len);
+	ds = charon_boot_add_seg(b, "dtb", o->dtb_path, out, out_len);
 	ds->modified = true;
 	ds->addr = dseg->addr;
 	ds->mem_size = dseg->size;
 
-	charon_params_init(p);
-	p->flags = o->flags;
-	p->fail_policy = o->fail_policy;
-	p->console = b->console.con;
+	rc = charon_boot_fill_params(o, b, err);
+	if (rc) {
+		return rc;
+	}
 	p->next.entry = b->seg[CHARON_BOOT_SEG_KERNEL].addr;
 	p->next.regs[0] = ds->addr;
 	p->next.arch.raw[CHARON_ARM64_PSCI] = b->psci;
-	for (i = 0; i < b->nr_seg; i++) {
-		rc = charon_params_add_region(p, b->seg[i].label,
-					      b->seg[i].addr, b->seg[i].data,
-					      b->seg[i].len, err);
-		if (rc) {
-			return rc;
-		}
-	}
 	charon_boot_encode(b);
 	return 0;
 }

@@ -1,16 +1,197 @@
 // SPDX-License-Identifier: MIT
 /*
- * Boot plans, whatever the arch: segment look-up, the parameter block
- * encoding, and the test hooks that damage a plan on purpose.
+ * Boot plans, whatever the arch: reading the inputs every plan shares
+ * (initrd, device tree and what it says about the machine), segment
+ * look-up, the parameter block, and the test hooks that damage a plan on
+ * purpose.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <charon/boot.h>
+#include <charon/file.h>
 #include <charon/util.h>
 
 typedef unsigned long long ull;
+
+/**
+ * charon_boot_add_seg() - append a loaded segment to a plan
+ * @b: the plan (room for CHARON_BOOT_MAX_SEGS; a programming error
+ *	otherwise)
+ * @label: "kernel", "initrd", "dtb", "atags"
+ * @src: the file the bytes came from
+ * @data: the bytes; the plan owns them from now on
+ * @len: their length
+ *
+ * Return: the segment, not yet placed.
+ */
+struct charon_boot_seg *charon_boot_add_seg(struct charon_boot *b,
+					    const char *label,
+					    const char *src, uint8_t *data,
+					    size_t len)
+{
+	struct charon_boot_seg *s = &b->seg[b->nr_seg++];
+
+	memset(s, 0, sizeof(*s));
+	charon_strscpy(s->label, label, sizeof(s->label));
+	s->src_path = src;
+	s->data = data;
+	s->len = len;
+	return s;
+}
+
+/**
+ * charon_boot_read_initrd() - read the initrd into an "initrd" segment
+ * @o: the options; nothing happens without o->initrd_path
+ * @b: the plan
+ * @err: error message on failure
+ *
+ * Return: 0, or a negative errno code (-EINVAL for an empty file).
+ */
+int charon_boot_read_initrd(const struct charon_boot_opts *o,
+			    struct charon_boot *b, struct charon_err *err)
+{
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	if (!o->initrd_path) {
+		return 0;
+	}
+	rc = charon_read_file(o->initrd_path, CHARON_FILE_MAX, &data, &len,
+			      err);
+	if (rc) {
+		charon_err_prefix(err, "initrd: ");
+		return rc;
+	}
+	if (len == 0) {
+		free(data);
+		return charon_errf(err, -EINVAL, "initrd: %s: file is empty",
+				   o->initrd_path);
+	}
+	charon_boot_add_seg(b, "initrd", o->initrd_path, data, len);
+	return 0;
+}
+
+/**
+ * charon_boot_read_dtb() - read and check the machine's device tree
+ * @o: the options (o->dtb_path)
+ * @dtb: set to the tree (malloc'd; free() it, also after a failure)
+ * @len: its size
+ * @err: error message on failure
+ *
+ * Return: 0, -EFBIG for a tree over CHARON_FDT_MAX_SIZE, or another
+ * negative errno code.
+ */
+int charon_boot_read_dtb(const struct charon_boot_opts *o, uint8_t **dtb,
+			 size_t *len, struct charon_err *err)
+{
+	int rc;
+
+	rc = charon_read_file(o->dtb_path, CHARON_FDT_MAX_SIZE, dtb, len, err);
+	if (rc == -EFBIG) {
+		return charon_errf(err, rc,
+				   "dtb: %s: larger than 2 MiB, the arm64 limit (booting.rst)",
+				   o->dtb_path);
+	}
+	if (rc) {
+		charon_err_prefix(err, "dtb: ");
+		return rc;
+	}
+	return charon_fdt_check(o->dtb_path, *dtb, *len, err);
+}
+
+/**
+ * charon_boot_machine() - what the device tree says about the machine
+ * @o: the options (o->dtb_path names the tree in messages)
+ * @b: the plan: RAM ranges and keep-outs go into its layout, the console
+ *	and the PSCI conduit into b->console and b->psci
+ * @dtb: a checked device tree
+ * @err: error message on failure
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_boot_machine(const struct charon_boot_opts *o,
+			struct charon_boot *b, const uint8_t *dtb,
+			struct charon_err *err)
+{
+	int rc;
+
+	rc = charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
+	if (!rc) {
+		rc = charon_fdt_keepouts(o->dtb_path, dtb, &b->layout, err);
+	}
+	if (!rc) {
+		rc = charon_fdt_console(o->dtb_path, dtb, &b->console, err);
+	}
+	if (!rc) {
+		rc = charon_fdt_psci(o->dtb_path, dtb, &b->psci, err);
+	}
+	return rc;
+}
+
+/**
+ * charon_boot_ram_head() - keep the back-end's start of RAM out
+ * @o: the options: o->ram_head_reserve bytes named o->ram_head_name
+ * @b: the plan; its layout gets a keep-out at the start of the lowest
+ *	RAM range
+ * @err: error message on failure
+ *
+ * Return: the keep-out segment, NULL with @err set on failure, or NULL
+ * with @err untouched when there is nothing to reserve (check
+ * o->ram_head_reserve).
+ */
+struct charon_segment *charon_boot_ram_head(const struct charon_boot_opts *o,
+					    struct charon_boot *b,
+					    struct charon_err *err)
+{
+	struct charon_segment *s;
+
+	if (!o->ram_head_reserve) {
+		return NULL;
+	}
+	s = charon_layout_add(&b->layout,
+			      o->ram_head_name ? o->ram_head_name : "reserved",
+			      o->ram_head_reserve, 1, CHARON_PLACE_KEEPOUT, err);
+	if (s) {
+		s->addr = b->layout.ram[0].start;
+	}
+	return s;
+}
+
+/**
+ * charon_boot_fill_params() - the parameter block, but for next.*
+ * @o: the options: flags and failure policy
+ * @b: the plan, every segment placed; b->params gets magic, version,
+ *	size, flags, policy, the console and one region (with its SHA-256)
+ *	per segment in plan order.  The caller sets next.* and encodes.
+ * @err: error message on failure
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_boot_fill_params(const struct charon_boot_opts *o,
+			    struct charon_boot *b, struct charon_err *err)
+{
+	struct charon_params *p = &b->params;
+	unsigned int i;
+	int rc;
+
+	charon_params_init(p);
+	p->flags = o->flags;
+	p->fail_policy = o->fail_policy;
+	p->console = b->console.con;
+	for (i = 0; i < b->nr_seg; i++) {
+		rc = charon_params_add_region(p, b->seg[i].label,
+					      b->seg[i].addr, b->seg[i].data,
+					      b->seg[i].len, err);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
 
 /**
  * charon_boot_seg_find() - a loaded segment by label
@@ -156,6 +337,19 @@ int charon_boot_break_params(struct charon_boot *b, const char *what,
 	return rc;
 }
 
+/* "kernel, initrd, dtb": the plan's segment labels, in plan order */
+static void seg_names(const struct charon_boot *b, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < b->nr_seg && n < len; i++) {
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+				      b->seg[i].label);
+	}
+}
+
 /**
  * charon_boot_flip_bit() - damage one loaded segment after hashing (tests)
  * @b: the plan, after its digests were computed
@@ -169,7 +363,7 @@ int charon_boot_break_params(struct charon_boot *b, const char *what,
 int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
 			 struct charon_err *err)
 {
-	char label[CHARON_LABEL_LEN];
+	char label[CHARON_LABEL_LEN], have[4 * CHARON_LABEL_LEN];
 	struct charon_boot_seg *s;
 	const char *colon = strchr(spec, ':');
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
@@ -184,11 +378,10 @@ int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
 	label[n] = '\0';
 	s = charon_boot_seg_find(b, label);
 	if (!s) {
+		seg_names(b, have, sizeof(have));
 		return charon_errf(err, -EINVAL,
-				   "--flip-bit: no loaded segment \"%s\" (have: kernel%s, dtb)",
-				   label,
-				   charon_boot_seg_find(b, "initrd") ?
-				   ", initrd" : "");
+				   "--flip-bit: no loaded segment \"%s\" (have: %s)",
+				   label, have);
 	}
 	if (colon) {
 		if (charon_parse_u64(colon + 1, &off)) {
@@ -218,7 +411,16 @@ void charon_boot_free(struct charon_boot *b)
 	unsigned int i;
 
 	charon_stub_free(&b->stub);
-	charon_arm64_image_free(&b->kernel);
+	switch (b->arch) {
+	case CHARON_ARCH_ARM64:
+		charon_arm64_image_free(&b->kernel.arm64);
+		break;
+	case CHARON_ARCH_ARM:
+		charon_zimage_free(&b->kernel.arm.zimage);
+		break;
+	default:
+		break;
+	}
 	for (i = 0; i < b->nr_seg; i++) {
 		free(b->seg[i].data);
 		b->seg[i].data = NULL;

@@ -429,7 +429,7 @@ int charon_fdt_console(const char *name, const void *fdt,
 }
 
 /**
- * charon_fdt_arm64_psci() - the PSCI conduit of an arm64 machine
+ * charon_fdt_psci() - the PSCI conduit of an arm or arm64 machine
  * @name: file name, for messages
  * @fdt: a checked device tree
  * @conduit: CHARON_PSCI_NONE, _HVC or _SMC
@@ -440,8 +440,8 @@ int charon_fdt_console(const char *name, const void *fdt,
  *
  * Return: 0, or -EINVAL for a method other than "hvc" or "smc".
  */
-int charon_fdt_arm64_psci(const char *name, const void *fdt,
-			  uint32_t *conduit, struct charon_err *err)
+int charon_fdt_psci(const char *name, const void *fdt, uint32_t *conduit,
+		    struct charon_err *err)
 {
 	char pm[64];
 	const char *m;
@@ -474,6 +474,39 @@ int charon_fdt_arm64_psci(const char *name, const void *fdt,
 				   "dtb: %s: /psci method is \"%s\", expected \"hvc\" or \"smc\"",
 				   name, pm);
 	}
+	return 0;
+}
+
+/**
+ * charon_fdt_bootargs() - the tree's /chosen bootargs
+ * @name: file name, for messages
+ * @fdt: a checked device tree
+ * @out: set to the string inside @fdt, or NULL when there is none
+ * @err: error message on failure
+ *
+ * Return: 0, or -EINVAL when bootargs is not a NUL-terminated string.
+ */
+int charon_fdt_bootargs(const char *name, const void *fdt, const char **out,
+			struct charon_err *err)
+{
+	const char *ba;
+	int chosen, len;
+
+	*out = NULL;
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0) {
+		return 0;
+	}
+	ba = fdt_getprop(fdt, chosen, "bootargs", &len);
+	if (!ba) {
+		return 0;
+	}
+	if (len <= 0 || strnlen(ba, (size_t)len) >= (size_t)len) {
+		return charon_errf(err, -EINVAL,
+				   "dtb: %s: /chosen bootargs is not a NUL-terminated string",
+				   name);
+	}
+	*out = ba;
 	return 0;
 }
 

@@ -21,6 +21,7 @@
  */
 static const struct charon_stub_arch stub_arches[] = {
 	{ CHARON_ARCH_ARM64, "arm64", CHARON_HDR_OFF_ARM64, CHARON_LE },
+	{ CHARON_ARCH_ARM, "arm", CHARON_HDR_OFF_ARM, CHARON_LE },
 };
 
 static const char *const arch_names[] = {
@@ -88,28 +89,35 @@ const struct charon_stub_arch *charon_stub_arch_by_name(const char *name)
  * @len: their length
  *
  * Looks for CHARON_HDR_MAGIC at each known arch's header offset, in that
- * arch's byte order.  The arch field is left to charon_stub_open(), which
- * names a mismatch.
+ * arch's byte order.  Several arches share an offset and byte order, so
+ * the one the header's arch field names is preferred; when it names none
+ * of them, the first match is returned and charon_stub_open() names the
+ * mismatch.
  *
  * Return: the arch description, or NULL.
  */
 const struct charon_stub_arch *charon_stub_detect(const uint8_t *buf,
 						  size_t len)
 {
-	const struct charon_stub_arch *a;
+	const struct charon_stub_arch *a, *first = NULL;
 	size_t i;
 
 	for (i = 0; i < sizeof(stub_arches) / sizeof(stub_arches[0]); i++) {
 		a = &stub_arches[i];
-		if (len < a->hdr_off + sizeof(struct charon_image_header)) {
+		if (len < a->hdr_off + sizeof(struct charon_image_header) ||
+		    charon_get32(buf + a->hdr_off, a->endian) !=
+		    CHARON_HDR_MAGIC) {
 			continue;
 		}
-		if (charon_get32(buf + a->hdr_off, a->endian) ==
-		    CHARON_HDR_MAGIC) {
+		if (charon_get16(buf + a->hdr_off + 0x06, a->endian) ==
+		    a->arch) {
 			return a;
 		}
+		if (!first) {
+			first = a;
+		}
 	}
-	return NULL;
+	return first;
 }
 
 static void decode_header(const uint8_t *p, enum charon_endian e,
@@ -260,7 +268,7 @@ int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 		a = charon_stub_detect(buf, len);
 		if (!a) {
 			return charon_errf(err, -EINVAL,
-					   "stub: %s: no charon header (magic 0x%08x \"CHRN\" at 0x%x for arm64)",
+					   "stub: %s: no charon header (magic 0x%08x \"CHRN\" at 0x%x for arm64 and arm)",
 					   name, CHARON_HDR_MAGIC,
 					   CHARON_HDR_OFF_ARM64);
 		}
@@ -600,8 +608,9 @@ const char *charon_console_kind_name(uint32_t kind)
 }
 
 /**
- * charon_psci_name() - name of an arm64 PSCI conduit (CHARON_PSCI_*)
- * @conduit: the value, as in next.arch.raw[CHARON_ARM64_PSCI]
+ * charon_psci_name() - name of an arm/arm64 PSCI conduit (CHARON_PSCI_*)
+ * @conduit: the value, as in next.arch.raw[CHARON_ARM64_PSCI] (or
+ *	CHARON_ARM_PSCI)
  *
  * Return: "none", "hvc", "smc" or "unknown".
  */

@@ -4,7 +4,8 @@
  * zImages with and without the size table, every KLSZ tag size, both
  * TEXT_OFFSETs, a kernel that decompresses far beyond 4x, and Debian's
  * armmp zImage), the decompressor's footprint against the rules other
- * loaders use, and the ATAG list byte by byte.
+ * loaders use, the ATAG list byte by byte, and the arm boot plan end to
+ * end.
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,11 +18,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <libfdt.h>
+
 #include <abi/params.h>
 #include <charon/atags.h>
+#include <charon/boot.h>
 #include <charon/err.h>
 #include <charon/image-arm.h>
 #include <charon/layout.h>
+#include <charon/stub.h>
 
 #include "test_loader.h"
 
@@ -810,6 +815,403 @@ static void test_atags_mem(void **state)
 	assert_string_equal(err.msg, "atags: more than 1 ATAG_MEM ranges");
 }
 
+/* ---- the arm boot plan -------------------------------------------------- */
+
+struct arm_files {
+	char dir[PATH_MAX];
+	char stub[PATH_MAX], kernel[PATH_MAX], initrd[PATH_MAX], dtb[PATH_MAX];
+	uint8_t *kernel_data, *initrd_data;
+	size_t kernel_len, initrd_len;
+};
+
+#define ARM_INITRD_LEN	0x5432
+
+/* a flat arm stub: zImage header words, charon header at 0x40, arch 2 */
+static uint8_t *arm_stub(size_t *len)
+{
+	uint8_t *b = tl_stub(len);
+
+	memset(b, 0, 0x40);
+	tl_le32(b + 0x00, 0xea00000e);		/* b 0x40 + ... */
+	tl_le32(b + 0x24, 0x016f2818);
+	tl_le32(b + 0x28, 0);
+	tl_le32(b + 0x2c, TL_STUB_FILE_SIZE);
+	tl_le32(b + 0x30, 0x04030201);
+	b[0x46] = 2;				/* arch: arm */
+	return b;
+}
+
+static void arm_files(struct arm_files *p, const struct zopts *z,
+		      const struct tl_dtb_opts *o)
+{
+	struct tl_dtb_opts def;
+	struct zopts zd;
+	uint8_t *b;
+	size_t len, i;
+	void *f;
+
+	memset(p, 0, sizeof(*p));
+	tl_tmpdir(p->dir, sizeof(p->dir));
+	b = arm_stub(&len);
+	tl_write(p->dir, "stub.bin", b, len, p->stub, sizeof(p->stub));
+	free(b);
+	if (!z) {
+		zdefaults(&zd);
+		z = &zd;
+	}
+	p->kernel_data = zimage(z, &p->kernel_len);
+	tl_write(p->dir, "zImage", p->kernel_data, p->kernel_len, p->kernel,
+		 sizeof(p->kernel));
+	p->initrd_len = ARM_INITRD_LEN;
+	p->initrd_data = malloc(ARM_INITRD_LEN);
+	assert_non_null(p->initrd_data);
+	for (i = 0; i < ARM_INITRD_LEN; i++) {
+		p->initrd_data[i] = (uint8_t)(i * 7 + 3);
+	}
+	tl_write(p->dir, "initrd", p->initrd_data, p->initrd_len, p->initrd,
+		 sizeof(p->initrd));
+	if (!o) {
+		tl_dtb_defaults(&def);
+		o = &def;
+	}
+	f = tl_dtb(o, &len);
+	tl_write(p->dir, "virt.dtb", f, len, p->dtb, sizeof(p->dtb));
+	free(f);
+}
+
+static void arm_files_free(struct arm_files *p)
+{
+	free(p->kernel_data);
+	free(p->initrd_data);
+	tl_rmdir(p->dir);
+}
+
+static void arm_opts(const struct arm_files *p, struct charon_boot_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->stub_path = p->stub;
+	o->kernel_path = p->kernel;
+	o->initrd_path = p->initrd;
+	o->dtb_path = p->dtb;
+	o->bootargs = "console=ttyAMA0 rdinit=/init";
+	o->fail_policy = CHARON_FAIL_TEST_EXIT;
+}
+
+static void region_is(const uint8_t *q, int i, const char *label,
+		      uint64_t start, const void *data, size_t len)
+{
+	const uint8_t *r = q + 0x098 + 0x40 * i;
+	char want_label[16] = { 0 };
+	uint8_t want[32];
+
+	memcpy(want_label, label, strlen(label));
+	assert_int_equal(tl_rd64(r + 0x00), start);
+	assert_int_equal(tl_rd64(r + 0x08), len);
+	assert_memory_equal(r + 0x10, want_label, 16);
+	tl_sha256(data, len, want);
+	assert_memory_equal(r + 0x20, want, 32);
+}
+
+static uint64_t chosen_u64(const void *f, const char *name)
+{
+	const void *p;
+	fdt64_t v;
+	int len;
+
+	p = fdt_getprop(f, fdt_path_offset(f, "/chosen"), name, &len);
+	assert_non_null(p);
+	assert_int_equal(len, 8);
+	memcpy(&v, p, 8);
+	return fdt64_to_cpu(v);
+}
+
+static void test_plan_arm(void **state)
+{
+	struct arm_files pf;
+	struct charon_boot_opts o;
+	struct charon_boot b;
+	struct charon_err err = { "" };
+	struct charon_boot_seg *k, *i, *d;
+	uint8_t *want;
+	const uint8_t *q;
+	uint64_t a, s;
+	int n;
+
+	(void)state;
+	arm_files(&pf, NULL, NULL);
+	arm_opts(&pf, &o);
+	o.ram_head_reserve = MiB(1);
+	o.ram_head_name = "qemu-dtb";
+	if (charon_arm_prepare(&o, &b, &err)) {
+		fail_msg("prepare: %s", err.msg);
+	}
+	assert_int_equal(b.arch, CHARON_ARCH_ARM);
+	k = charon_boot_seg_find(&b, "kernel");
+	i = charon_boot_seg_find(&b, "initrd");
+	d = charon_boot_seg_find(&b, "dtb");
+	assert_non_null(k);
+	assert_non_null(i);
+	assert_non_null(d);
+	assert_null(charon_boot_seg_find(&b, "atags"));
+
+	/* the zImage 32 MiB up; initrd at the footprint's end, DTB after */
+	assert_int_equal(k->addr, RAM + MiB(32));
+	assert_int_equal(k->len, 0x10004);
+	assert_true(k->modified);
+	want = calloc(1, 0x10004);
+	assert_non_null(want);
+	memcpy(want, pf.kernel_data, 0x10000);
+	assert_memory_equal(k->data, want, 0x10004);
+	assert_int_equal(b.kernel.arm.fp.start, RAM + 0x3000);
+	assert_int_equal(b.kernel.arm.fp_end, RAM + MiB(32) + 0x120000);
+	assert_int_equal(k->mem_size, 0x120000);
+	assert_int_equal(i->addr, b.kernel.arm.fp_end);
+	assert_int_equal(d->addr, i->addr + 0x6000);
+	assert_int_equal(b.stub_addr, RAM_END - TL_STUB_MEM_SIZE);
+
+	/* the DTB */
+	assert_int_equal(chosen_u64(d->data, "linux,initrd-start"), i->addr);
+	assert_int_equal(chosen_u64(d->data, "linux,initrd-end"),
+			 i->addr + ARM_INITRD_LEN);
+	assert_string_equal(fdt_getprop(d->data,
+					fdt_path_offset(d->data, "/chosen"),
+					"bootargs", &n),
+			    "console=ttyAMA0 rdinit=/init");
+	CHECK(fdt_get_mem_rsv(d->data, 0, &a, &s));
+	assert_int_equal(a, b.stub_addr);
+	assert_int_equal(s, TL_STUB_MEM_SIZE);
+
+	/* the block: r0 = 0, r1 = ~0, r2 = DTB */
+	q = b.stub.image + TL_STUB_PARAMS_OFF;
+	assert_int_equal(tl_rd32(q + 0x010), 3);
+	assert_int_equal(tl_rd64(q + 0x028), 0x09000000);
+	assert_int_equal(tl_rd32(q + 0x020), CHARON_CON_PL011);
+	assert_int_equal(tl_rd64(q + 0x030), RAM + MiB(32));
+	assert_int_equal(tl_rd64(q + 0x038), 0);
+	assert_int_equal(tl_rd64(q + 0x040), 0xffffffffull);
+	assert_int_equal(tl_rd64(q + 0x048), d->addr);
+	assert_int_equal(tl_rd64(q + 0x050), 0);
+	assert_int_equal(tl_rd64(q + 0x058 + 8 * CHARON_ARM_PSCI),
+			 CHARON_PSCI_HVC);
+	region_is(q, 0, "kernel", RAM + MiB(32), want, 0x10004);
+	region_is(q, 1, "initrd", i->addr, pf.initrd_data, ARM_INITRD_LEN);
+	region_is(q, 2, "dtb", d->addr, d->data, d->len);
+
+	/* test hooks work on arm plans too */
+	CHECK(charon_boot_flip_bit(&b, "kernel:0x10003", &err));
+	assert_int_equal(k->data[0x10003], 1);
+	assert_int_equal(charon_boot_flip_bit(&b, "atags", &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "--flip-bit: no loaded segment \"atags\" (have: kernel, initrd, dtb)");
+	free(want);
+	charon_boot_free(&b);
+	arm_files_free(&pf);
+}
+
+static const uint8_t *atag_find(const uint8_t *p, size_t len, uint32_t id,
+				unsigned int nth)
+{
+	size_t off = 0;
+
+	while (off + 8 <= len && tl_rd32(p + off)) {
+		if (tl_rd32(p + off + 4) == id && nth-- == 0) {
+			return p + off;
+		}
+		off += 4 * tl_rd32(p + off);
+	}
+	return NULL;
+}
+
+static void test_plan_arm_atags(void **state)
+{
+	struct arm_files pf;
+	struct charon_boot_opts o;
+	struct charon_boot b;
+	struct charon_err err = { "" };
+	struct charon_boot_seg *i, *t;
+	struct tl_dtb_opts dopt;
+	const uint8_t *q, *g;
+
+	(void)state;
+	tl_dtb_defaults(&dopt);
+	dopt.resmem_start = 0x60000000;
+	dopt.resmem_size = 0x100000;
+	arm_files(&pf, NULL, &dopt);
+	arm_opts(&pf, &o);
+	o.atags = true;
+	o.machine_type = 0x8e0;
+	if (charon_arm_prepare(&o, &b, &err)) {
+		fail_msg("prepare: %s", err.msg);
+	}
+	i = charon_boot_seg_find(&b, "initrd");
+	t = charon_boot_seg_find(&b, "atags");
+	assert_non_null(t);
+	assert_null(charon_boot_seg_find(&b, "dtb"));
+	/* booting.rst: RAM + 0x100 when nothing is there */
+	assert_int_equal(t->addr, RAM + 0x100);
+	assert_int_equal(i->addr, b.kernel.arm.fp_end);
+
+	/* ATAG_MEM leaves out the reservation and the stub */
+	g = atag_find(t->data, t->len, CHARON_ATAG_CORE, 0);
+	assert_true(g == t->data);
+	g = atag_find(t->data, t->len, CHARON_ATAG_MEM, 0);
+	assert_non_null(g);
+	assert_int_equal(tl_rd32(g + 8), 0x20000000);
+	assert_int_equal(tl_rd32(g + 12), RAM);
+	g = atag_find(t->data, t->len, CHARON_ATAG_MEM, 1);
+	assert_non_null(g);
+	assert_int_equal(tl_rd32(g + 12), 0x60100000);
+	assert_int_equal(tl_rd32(g + 8), RAM_END - TL_STUB_MEM_SIZE -
+			 0x60100000);
+	assert_null(atag_find(t->data, t->len, CHARON_ATAG_MEM, 2));
+	g = atag_find(t->data, t->len, CHARON_ATAG_CMDLINE, 0);
+	assert_non_null(g);
+	assert_string_equal((const char *)g + 8, "console=ttyAMA0 rdinit=/init");
+	g = atag_find(t->data, t->len, CHARON_ATAG_INITRD2, 0);
+	assert_non_null(g);
+	assert_int_equal(tl_rd32(g + 8), i->addr);
+	assert_int_equal(tl_rd32(g + 12), ARM_INITRD_LEN);
+
+	/* r1 = the machine type, r2 = the list */
+	q = b.stub.image + TL_STUB_PARAMS_OFF;
+	assert_int_equal(tl_rd64(q + 0x038), 0);
+	assert_int_equal(tl_rd64(q + 0x040), 0x8e0);
+	assert_int_equal(tl_rd64(q + 0x048), RAM + 0x100);
+	region_is(q, 2, "atags", RAM + 0x100, t->data, t->len);
+	charon_boot_free(&b);
+
+	/* QEMU's DTB at the start of RAM: after the initrd instead */
+	o.ram_head_reserve = MiB(1);
+	o.ram_head_name = "qemu-dtb";
+	o.bootargs = NULL;	/* the tree has none: no ATAG_CMDLINE */
+	if (charon_arm_prepare(&o, &b, &err)) {
+		fail_msg("prepare: %s", err.msg);
+	}
+	i = charon_boot_seg_find(&b, "initrd");
+	t = charon_boot_seg_find(&b, "atags");
+	assert_int_equal(t->addr, i->addr + 0x6000);
+	assert_null(atag_find(t->data, t->len, CHARON_ATAG_CMDLINE, 0));
+	charon_boot_free(&b);
+	arm_files_free(&pf);
+}
+
+static void test_plan_arm_errors(void **state)
+{
+	struct arm_files pf;
+	struct charon_boot_opts o;
+	struct charon_boot b;
+	struct charon_err err = { "" };
+	struct tl_dtb_opts dopt;
+	char msg[PATH_MAX + 256];
+
+	(void)state;
+	/* RAM above 4 GiB is cut off; a stub there is refused */
+	tl_dtb_defaults(&dopt);
+	dopt.mem_size = 0x100000000ull;
+	arm_files(&pf, NULL, &dopt);
+	arm_opts(&pf, &o);
+	tl_catch_warnings();
+	if (charon_arm_prepare(&o, &b, &err)) {
+		fail_msg("prepare: %s", err.msg);
+	}
+	assert_int_equal(b.stub_addr, 0x100000000ull - TL_STUB_MEM_SIZE);
+	assert_non_null(strstr(tl_last_warning,
+			       "0x40000000 bytes of RAM above 4 GiB are not used"));
+	charon_boot_free(&b);
+	o.stub_addr_fixed = true;
+	o.stub_addr = 0x100000000ull;
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ERANGE);
+	charon_boot_free(&b);
+	assert_string_equal(err.msg,
+			    "--stub-addr 0x100000000: the arm stub must lie below 4 GiB (32-bit physical addresses)");
+	/* a stub inside the footprint */
+	o.stub_addr = RAM + MiB(16);
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
+	charon_boot_free(&b);
+	snprintf(msg, sizeof(msg),
+		 "layout: the zImage footprint [0x40003000, 0x42120000) of %s overlaps stub [0x41000000, 0x41010000)",
+		 pf.kernel);
+	assert_msg(err, msg);
+	arm_files_free(&pf);
+
+	/* a reservation where the kernel decompresses to */
+	tl_dtb_defaults(&dopt);
+	dopt.resmem_start = RAM + 0x100000;
+	dopt.resmem_size = 0x1000;
+	arm_files(&pf, NULL, &dopt);
+	arm_opts(&pf, &o);
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
+	charon_boot_free(&b);
+	assert_msg(err, "overlaps reserved-memory/fw@0 [0x40100000, 0x40101000): the decompressor or the kernel would overwrite it");
+
+	/* an arm64 stub for an arm plan; an Image for a zImage */
+	arm_opts(&pf, &o);
+	o.kernel_path = pf.initrd;
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
+	charon_boot_free(&b);
+	snprintf(msg, sizeof(msg), "zImage: %s: magic at 0x24 is", pf.initrd);
+	assert_msg(err, msg);
+	arm_files_free(&pf);
+}
+
+/* the real zImage through the whole plan */
+static void test_plan_arm_real_kernel(void **state)
+{
+	struct arm_files pf;
+	struct charon_boot_opts o;
+	struct charon_boot b;
+	struct charon_err err = { "" };
+	struct charon_boot_seg *i;
+	char path[PATH_MAX];
+
+	(void)state;
+	if (!real_zimage(path, sizeof(path))) {
+		skip();
+	}
+	arm_files(&pf, NULL, NULL);
+	arm_opts(&pf, &o);
+	o.kernel_path = path;
+	o.ram_head_reserve = MiB(1);
+	o.ram_head_name = "qemu-dtb";
+	if (charon_arm_prepare(&o, &b, &err)) {
+		fail_msg("prepare: %s", err.msg);
+	}
+	i = charon_boot_seg_find(&b, "initrd");
+	assert_int_equal(b.seg[0].addr, RAM + MiB(32));
+	assert_int_equal(b.seg[0].len, b.kernel.arm.zimage.size + 4);
+	assert_int_equal(i->addr, b.kernel.arm.fp_end);
+	assert_true(i->addr >= b.kernel.arm.fp.kernel_end);
+	charon_boot_free(&b);
+	arm_files_free(&pf);
+}
+
+static void test_stub_arm(void **state)
+{
+	struct charon_stub stub;
+	struct charon_err err = { "" };
+	size_t len;
+	uint8_t *b = arm_stub(&len);
+
+	(void)state;
+	assert_ptr_equal(charon_stub_detect(b, len),
+			 charon_stub_arch_by_name("arm"));
+	CHECK(charon_stub_open("arm.bin", b, len, 0, &stub, &err));
+	assert_string_equal(stub.arch->name, "arm");
+	assert_int_equal(stub.hdr.arch, CHARON_ARCH_ARM);
+	assert_true(charon_zimage_detect(stub.image, stub.len));
+	charon_stub_free(&stub);
+	assert_int_equal(charon_stub_open("arm.bin", b, len, CHARON_ARCH_ARM64,
+					  &stub, &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "stub: arm.bin: arch at 0x46 is 2 (arm), expected 1 (arm64)");
+	/* an unknown arch field: detected as the first, refused by name */
+	b[0x46] = 9;
+	assert_int_equal(charon_stub_open("x.bin", b, len, 0, &stub, &err),
+			 -EINVAL);
+	assert_msg(err, "stub: x.bin: arch at 0x46 is 9 (unknown), expected 1 (arm64)");
+	free(b);
+}
+
 int tl_run_arm_tests(void)
 {
 	const struct CMUnitTest zimage[] = {
@@ -828,7 +1230,15 @@ int tl_run_arm_tests(void)
 		cmocka_unit_test(test_atags_errors),
 		cmocka_unit_test(test_atags_mem),
 	};
+	const struct CMUnitTest plan[] = {
+		cmocka_unit_test(test_stub_arm),
+		cmocka_unit_test(test_plan_arm),
+		cmocka_unit_test(test_plan_arm_atags),
+		cmocka_unit_test(test_plan_arm_errors),
+		cmocka_unit_test(test_plan_arm_real_kernel),
+	};
 
 	return cmocka_run_group_tests_name("zimage", zimage, NULL, NULL) +
-	       cmocka_run_group_tests_name("atags", atags, NULL, NULL);
+	       cmocka_run_group_tests_name("atags", atags, NULL, NULL) +
+	       cmocka_run_group_tests_name("plan-arm", plan, NULL, NULL);
 }

@@ -171,7 +171,7 @@ static void test_fdt_read(void **state)
 	assert_int_equal(con.con.reg_shift, 0);
 	assert_string_equal(con.path, "/pl011@9000000");
 	assert_string_equal(con.compatible, "arm,pl011");
-	CHECK(charon_fdt_arm64_psci("virt.dtb", f, &psci, &err));
+	CHECK(charon_fdt_psci("virt.dtb", f, &psci, &err));
 	assert_int_equal(psci, CHARON_PSCI_HVC);
 	free(f);
 }
@@ -246,19 +246,19 @@ static void test_fdt_psci(void **state)
 	tl_dtb_defaults(&o);
 	o.psci_method = "smc";
 	f = tl_dtb(&o, &len);
-	CHECK(charon_fdt_arm64_psci("smc.dtb", f, &psci, &err));
+	CHECK(charon_fdt_psci("smc.dtb", f, &psci, &err));
 	assert_int_equal(psci, CHARON_PSCI_SMC);
 	free(f);
 
 	o.psci_method = NULL;
 	f = tl_dtb(&o, &len);
-	CHECK(charon_fdt_arm64_psci("none.dtb", f, &psci, &err));
+	CHECK(charon_fdt_psci("none.dtb", f, &psci, &err));
 	assert_int_equal(psci, CHARON_PSCI_NONE);
 	free(f);
 
 	o.psci_method = "svc";
 	f = tl_dtb(&o, &len);
-	assert_int_equal(charon_fdt_arm64_psci("svc.dtb", f, &psci, &err),
+	assert_int_equal(charon_fdt_psci("svc.dtb", f, &psci, &err),
 			 -EINVAL);
 	assert_string_equal(err.msg,
 			    "dtb: svc.dtb: /psci method is \"svc\", expected \"hvc\" or \"smc\"");
@@ -927,8 +927,8 @@ static void test_plan_real_kernel(void **state)
 	if (charon_arm64_prepare(&o, &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
-	assert_int_equal(b.seg[0].addr, 0x40000000 + b.kernel.text_offset);
-	assert_int_equal(b.seg[0].mem_size, b.kernel.mem_size);
+	assert_int_equal(b.seg[0].addr, 0x40000000 + b.kernel.arm64.text_offset);
+	assert_int_equal(b.seg[0].mem_size, b.kernel.arm64.mem_size);
 	check_region(b.stub.image + TL_STUB_PARAMS_OFF, 0, "kernel",
 		     b.seg[0].addr, b.seg[0].data, b.seg[0].len);
 	charon_boot_free(&b);

@@ -2,7 +2,9 @@
 /*
  * A boot plan: the stub, the segments it verifies and hands over to, their
  * addresses, and the filled parameter block.  Back-ends (QEMU today; flat
- * image and kexec_load later) only decide where the bytes go.
+ * image and kexec_load later) only decide where the bytes go.  One plan
+ * type for every architecture; what only one kernel format needs lives
+ * in the kernel union, selected by the plan's arch.
  */
 #ifndef CHARON_BOOT_H
 #define CHARON_BOOT_H
@@ -14,6 +16,7 @@
 #include <abi/params.h>
 #include <charon/err.h>
 #include <charon/fdt.h>
+#include <charon/image-arm.h>
 #include <charon/image-arm64.h>
 #include <charon/layout.h>
 #include <charon/stub.h>
@@ -35,6 +38,9 @@ struct charon_boot_opts {
 	 */
 	uint64_t ram_head_reserve;
 	const char *ram_head_name;
+	/* arm: hand over an ATAG list (r1 = machine_type) instead of the DTB */
+	bool atags;
+	uint32_t machine_type;
 };
 
 /* one loaded segment: the bytes as they go to memory */
@@ -49,13 +55,29 @@ struct charon_boot_seg {
 };
 
 #define CHARON_BOOT_SEG_KERNEL	0
-#define CHARON_BOOT_MAX_SEGS	3	/* kernel, initrd, dtb */
+#define CHARON_BOOT_MAX_SEGS	3	/* kernel, initrd, dtb (or atags) */
+
+/* r1 with a device tree (booting.rst: "~0 when using a device tree") */
+#define CHARON_ARM_MACH_DT	0xffffffffu
+
+/* the arm kernel: a zImage and what its decompressor will overwrite */
+struct charon_boot_arm {
+	struct charon_zimage zimage;	/* data moved to the kernel segment */
+	struct charon_zimage_fp fp;
+	uint64_t fp_end;	/* page-aligned footprint end: first free byte */
+	bool atags;		/* r2 is an ATAG list, not the DTB */
+	uint32_t machine_type;	/* r1 */
+};
 
 struct charon_boot {
+	uint16_t arch;		/* CHARON_ARCH_*: which kernel member */
 	struct charon_stub stub;
 	uint64_t stub_addr;
 	uint64_t stub_size;	/* mem_size: the range the stub owns */
-	struct charon_arm64_image kernel;
+	union {
+		struct charon_arm64_image arm64;
+		struct charon_boot_arm arm;
+	} kernel;
 	struct charon_boot_seg seg[CHARON_BOOT_MAX_SEGS];
 	unsigned int nr_seg;
 	struct charon_layout layout;
@@ -66,6 +88,27 @@ struct charon_boot {
 
 int charon_arm64_prepare(const struct charon_boot_opts *o,
 			 struct charon_boot *b, struct charon_err *err);
+int charon_arm_prepare(const struct charon_boot_opts *o,
+		       struct charon_boot *b, struct charon_err *err);
+
+/* shared by the per-arch plans (boot.c) */
+struct charon_boot_seg *charon_boot_add_seg(struct charon_boot *b,
+					    const char *label,
+					    const char *src, uint8_t *data,
+					    size_t len);
+int charon_boot_read_initrd(const struct charon_boot_opts *o,
+			    struct charon_boot *b, struct charon_err *err);
+int charon_boot_read_dtb(const struct charon_boot_opts *o, uint8_t **dtb,
+			 size_t *len, struct charon_err *err);
+int charon_boot_machine(const struct charon_boot_opts *o,
+			struct charon_boot *b, const uint8_t *dtb,
+			struct charon_err *err);
+struct charon_segment *charon_boot_ram_head(const struct charon_boot_opts *o,
+					    struct charon_boot *b,
+					    struct charon_err *err);
+int charon_boot_fill_params(const struct charon_boot_opts *o,
+			    struct charon_boot *b, struct charon_err *err);
+
 struct charon_boot_seg *charon_boot_seg_find(struct charon_boot *b,
 					     const char *label);
 bool charon_boot_break_known(const char *what);

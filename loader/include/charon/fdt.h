@@ -2,8 +2,8 @@
 /*
  * Device tree reading and editing, all through libfdt: RAM ranges,
  * existing reservations, the console behind /chosen stdout-path, the
- * arm64 PSCI conduit, and the edits a boot needs (/chosen and
- * /memreserve/).
+ * arm/arm64 PSCI conduit, /chosen bootargs, and the edits a boot needs
+ * (/chosen and /memreserve/).
  */
 #ifndef CHARON_FDT_H
 #define CHARON_FDT_H
@@ -16,7 +16,7 @@
 #include <charon/err.h>
 #include <charon/layout.h>
 
-/* booting.rst: the arm64 DTB must not exceed 2 MiB */
+/* arm64 booting.rst: the DTB must not exceed 2 MiB (arm uses it too) */
 #define CHARON_FDT_MAX_SIZE	((size_t)2 << 20)
 #define CHARON_FDT_MAX_RSV	8
 
@@ -44,8 +44,10 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 			struct charon_layout *l, struct charon_err *err);
 int charon_fdt_console(const char *name, const void *fdt,
 		       struct charon_fdt_console *out, struct charon_err *err);
-int charon_fdt_arm64_psci(const char *name, const void *fdt,
-			  uint32_t *conduit, struct charon_err *err);
+int charon_fdt_psci(const char *name, const void *fdt, uint32_t *conduit,
+		    struct charon_err *err);
+int charon_fdt_bootargs(const char *name, const void *fdt, const char **out,
+			struct charon_err *err);
 size_t charon_fdt_edit_room(const void *fdt, const struct charon_fdt_edit *e);
 int charon_fdt_edit(const char *name, const void *fdt,
 		    const struct charon_fdt_edit *e, void **out,

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The arm boot plan: stub, zImage, initrd and DTB (or an ATAG list)
+ * placed per Documentation/arch/arm/booting.rst.  The zImage goes where
+ * its decompressor need not move (image-arm.c); the initrd, then the DTB,
+ * go right above the decompressor's whole footprint, the stub at the top
+ * of RAM.  The parameter block gets r0 = 0, r1 = ~0 (or the machine type
+ * with ATAGs), r2 = the DTB (or the ATAG list).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <abi/params.h>
+#include <charon/atags.h>
+#include <charon/boot.h>
+
+typedef unsigned long long ull;
+
+#define PAGE		4096ull
+#define SZ_4G		((uint64_t)1 << 32)
+/* lowmem of a 3G/1G split kernel: 760 MiB from PHYS_OFFSET */
+#define LOWMEM		((uint64_t)760 << 20)
+/* a LOW layout segment with this alignment can only go to its offset */
+#define PIN_ALIGN	SZ_4G
+/* ATAG_MEM ranges we describe at most */
+#define MAX_ATAG_MEM	CHARON_MAX_RAM
+
+static uint64_t round_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* read stub, zImage, initrd and DTB; nothing placed yet */
+static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
+		       uint8_t **dtb, size_t *dtb_len, struct charon_err *err)
+{
+	struct charon_zimage *zi = &b->kernel.arm.zimage;
+	struct charon_boot_seg *s;
+	int rc;
+
+	rc = charon_stub_load(o->stub_path, CHARON_ARCH_ARM, &b->stub, err);
+	if (rc) {
+		return rc;
+	}
+	if (!charon_stub_params_empty(&b->stub)) {
+		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
+			     o->stub_path, b->stub.hdr.params_offset);
+	}
+	rc = charon_zimage_load(o->kernel_path, zi, err);
+	if (rc) {
+		return rc;
+	}
+	/* the zImage proper and a zero word: always a copy of the file */
+	s = charon_boot_add_seg(b, "kernel", o->kernel_path, zi->data,
+				zi->len);
+	s->modified = true;
+	zi->data = NULL;
+
+	rc = charon_boot_read_initrd(o, b, err);
+	if (rc) {
+		return rc;
+	}
+	return charon_boot_read_dtb(o, dtb, dtb_len, err);
+}
+
+/* the arm stub and kernel see 32-bit physical addresses: drop RAM above */
+static int clip_4g(const struct charon_boot_opts *o, struct charon_layout *l,
+		   struct charon_err *err)
+{
+	uint64_t cut = 0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < l->nr_ram; i++) {
+		if (l->ram[i].start >= SZ_4G) {
+			cut += l->ram[i].size;
+			continue;
+		}
+		if (l->ram[i].size > SZ_4G - l->ram[i].start) {
+			cut += l->ram[i].size - (SZ_4G - l->ram[i].start);
+			l->ram[i].size = SZ_4G - l->ram[i].start;
+		}
+		l->ram[n++] = l->ram[i];
+	}
+	l->nr_ram = n;
+	if (!n) {
+		return charon_errf(err, -ERANGE,
+				   "dtb: %s: no RAM below 4 GiB; the arm stub and kernel use 32-bit physical addresses",
+				   o->dtb_path);
+	}
+	if (cut) {
+		charon_warnf("dtb: %s: 0x%llx bytes of RAM above 4 GiB are not used: the arm stub and kernel use 32-bit physical addresses",
+			     o->dtb_path, (ull)cut);
+	}
+	return 0;
+}
+
+static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
+
+/*
+ * The footprint must not cover a reservation of the tree or a fixed stub
+ * (what the back-end keeps at the start of RAM, QEMU's DTB, is only
+ * overwritten after QEMU put it there, which is harmless).
+ */
+static int check_footprint(const struct charon_boot_opts *o,
+			   const struct charon_boot *b,
+			   const struct charon_segment *head,
+			   struct charon_err *err)
+{
+	const struct charon_boot_arm *arm = &b->kernel.arm;
+	const struct charon_layout *l = &b->layout;
+	const struct charon_segment *s;
+	uint64_t fs = arm->fp.start, fn = arm->fp_end - arm->fp.start;
+	unsigned int i;
+
+	for (i = 0; i < l->nr_seg; i++) {
+		s = &l->seg[i];
+		if (s == head || (s->place != CHARON_PLACE_FIXED &&
+				  s->place != CHARON_PLACE_KEEPOUT) ||
+		    !overlaps(fs, fn, s->addr, s->size)) {
+			continue;
+		}
+		return charon_errf(err, -EINVAL,
+				   "layout: the zImage footprint [0x%llx, 0x%llx) of %s overlaps %s [0x%llx, 0x%llx): the decompressor or the kernel would overwrite it",
+				   (ull)fs, (ull)arm->fp_end, o->kernel_path,
+				   s->name, (ull)s->addr,
+				   (ull)(s->addr + s->size));
+	}
+	return 0;
+}
+
+/* is [a, a + n) clear of every segment placed so far? */
+static bool range_free(const struct charon_layout *l, uint64_t a, uint64_t n)
+{
+	const struct charon_segment *s;
+	unsigned int i;
+
+	for (i = 0; i < l->nr_seg; i++) {
+		s = &l->seg[i];
+		if ((s->place == CHARON_PLACE_FIXED ||
+		     s->place == CHARON_PLACE_KEEPOUT) &&
+		    overlaps(a, n, s->addr, s->size)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The ATAG list where booting.rst recommends it, RAM + 0x100 inside the
+ * first 16 KiB, if that is free and below the footprint; *out stays NULL
+ * (place it after the footprint, like a DTB) otherwise.
+ */
+static int atags_low(struct charon_boot *b, size_t room,
+		     struct charon_segment **out, struct charon_err *err)
+{
+	const struct charon_zimage_fp *fp = &b->kernel.arm.fp;
+	uint64_t a = fp->base + CHARON_ATAGS_OFFSET;
+	struct charon_segment *s;
+
+	*out = NULL;
+	if (a + room > fp->base + CHARON_ATAGS_WINDOW || a + room > fp->start ||
+	    a < b->layout.ram[0].start ||
+	    !range_free(&b->layout, a, room)) {
+		return 0;
+	}
+	s = charon_layout_add(&b->layout, "atags", room, 4, CHARON_PLACE_FIXED,
+			      err);
+	if (!s) {
+		return -ENOSPC;
+	}
+	s->addr = a;
+	*out = s;
+	return 0;
+}
+
+/*
+ * The layout: the stub high (or fixed); the zImage at the address
+ * charon_zimage_place() chose, pinned as the first LOW segment whose
+ * reserved size runs to the footprint's end (so the LOW segments after it
+ * start there), the footprint below the zImage a keep-out; then initrd
+ * and DTB (or ATAG list) page aligned from the footprint's end.
+ */
+static int place(const struct charon_boot_opts *o, struct charon_boot *b,
+		 size_t room, struct charon_err *err)
+{
+	struct charon_boot_arm *arm = &b->kernel.arm;
+	struct charon_layout *l = &b->layout;
+	struct charon_segment *head = NULL, *st, *k, *fk, *i = NULL, *d = NULL;
+	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
+	const struct charon_mem_range *ram = &l->ram[0];
+	int rc;
+
+	if (o->ram_head_reserve) {
+		head = charon_boot_ram_head(o, b, err);
+		if (!head) {
+			return -EINVAL;
+		}
+	}
+	b->stub_size = round_up(b->stub.hdr.mem_size, PAGE);
+	st = charon_layout_add(l, "stub", b->stub_size, b->stub.align,
+			       o->stub_addr_fixed ? CHARON_PLACE_FIXED :
+			       CHARON_PLACE_HIGH, err);
+	if (!st) {
+		return -EINVAL;
+	}
+	st->addr = o->stub_addr;
+
+	rc = charon_zimage_place(o->kernel_path, &arm->zimage, ram->start,
+				 ram->start + ram->size,
+				 ram->start + o->ram_head_reserve, &arm->fp,
+				 err);
+	if (rc) {
+		return rc;
+	}
+	arm->fp_end = round_up(arm->fp.end, PAGE);
+	rc = check_footprint(o, b, head, err);
+	if (rc) {
+		return rc;
+	}
+	if (arm->fp.start < arm->fp.load) {
+		fk = charon_layout_add(l, "zimage-footprint",
+				       arm->fp.load - arm->fp.start, 1,
+				       CHARON_PLACE_KEEPOUT, err);
+		if (!fk) {
+			return -EINVAL;
+		}
+		fk->addr = arm->fp.start;
+	}
+	k = charon_layout_add(l, "kernel", arm->fp_end - arm->fp.load,
+			      PIN_ALIGN, CHARON_PLACE_LOW, err);
+	if (!k) {
+		return -EINVAL;
+	}
+	k->align_offset = arm->fp.load;
+	if (is) {
+		i = charon_layout_add(l, "initrd", round_up(is->len, PAGE),
+				      PAGE, CHARON_PLACE_LOW, err);
+		if (!i) {
+			return -EINVAL;
+		}
+	}
+	if (arm->atags) {
+		rc = atags_low(b, room, &d, err);
+		if (rc) {
+			return rc;
+		}
+	}
+	if (!d) {
+		d = charon_layout_add(l, arm->atags ? "atags" : "dtb",
+				      round_up(room, PAGE), PAGE,
+				      CHARON_PLACE_LOW, err);
+		if (!d) {
+			return -EINVAL;
+		}
+	}
+	rc = charon_layout_place(l, err);
+	if (rc) {
+		return rc;
+	}
+	b->stub_addr = st->addr;
+	b->seg[CHARON_BOOT_SEG_KERNEL].addr = k->addr;
+	b->seg[CHARON_BOOT_SEG_KERNEL].mem_size = k->size;
+	if (is) {
+		is->addr = i->addr;
+		is->mem_size = i->size;
+	}
+	if ((is && i->addr + is->len > arm->fp.base + LOWMEM) ||
+	    d->addr + d->size > arm->fp.base + LOWMEM) {
+		charon_warnf("layout: the %s ends above 0x%llx, the end of a 3G/1G-split kernel's low memory (760 MiB from 0x%llx); the kernel may not reach it",
+			     is && i->addr + is->len > arm->fp.base + LOWMEM ?
+			     "initrd" : d->name,
+			     (ull)(arm->fp.base + LOWMEM), (ull)arm->fp.base);
+	}
+	return 0;
+}
+
+/* the DTB mode: edit the tree for the placed initrd and stub */
+static int make_dtb(const struct charon_boot_opts *o, struct charon_boot *b,
+		    const uint8_t *dtb, struct charon_fdt_edit *edit,
+		    struct charon_err *err)
+{
+	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
+	struct charon_segment *dseg = charon_layout_find(&b->layout, "dtb");
+	struct charon_boot_seg *ds;
+	size_t out_len;
+	void *out;
+	int rc;
+
+	if (is) {
+		edit->initrd_start = is->addr;
+		edit->initrd_end = is->addr + is->len;
+	}
+	edit->rsv[0].start = b->stub_addr;
+	edit->rsv[0].size = b->stub_size;
+	rc = charon_fdt_edit(o->dtb_path, dtb, edit, &out, &out_len, err);
+	if (rc) {
+		return rc;
+	}
+	if (out_len > dseg->size) {
+		free(out);
+		return charon_errf(err, -EFBIG,
+				   "dtb: %s: edited tree is 0x%zx bytes, more than the 0x%llx reserved",
+				   o->dtb_path, out_len, (ull)dseg->size);
+	}
+	ds = charon_boot_add_seg(b, "dtb", o->dtb_path, out, out_len);
+	ds->modified = true;
+	ds->addr = dseg->addr;
+	ds->mem_size = dseg->size;
+	return 0;
+}
+
+/*
+ * The ATAG mode: RAM minus the stub and the tree's reservations (an ATAG
+ * list cannot reserve), the command line, the placed initrd.
+ */
+static int make_atags(const struct charon_boot_opts *o, struct charon_boot *b,
+		      unsigned int nr_dt_keepouts, const char *cmdline,
+		      struct charon_err *err)
+{
+	struct charon_mem_range holes[CHARON_MAX_SEGMENTS + 1];
+	struct charon_mem_range mem[MAX_ATAG_MEM];
+	struct charon_segment *aseg = charon_layout_find(&b->layout, "atags");
+	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
+	struct charon_atags a = { 0 };
+	struct charon_boot_seg *as;
+	unsigned int i, nh = 0;
+	uint8_t *out;
+	size_t len;
+	int rc;
+
+	for (i = 0; i < nr_dt_keepouts; i++) {
+		holes[nh].start = b->layout.seg[i].addr;
+		holes[nh++].size = b->layout.seg[i].size;
+	}
+	holes[nh].start = b->stub_addr;
+	holes[nh++].size = b->stub_size;
+	rc = charon_atags_mem(&b->layout, holes, nh, mem, MAX_ATAG_MEM,
+			      &a.nr_mem, err);
+	if (rc) {
+		return rc;
+	}
+	a.mem = mem;
+	a.cmdline = cmdline;
+	if (is) {
+		a.initrd = true;
+		a.initrd_start = is->addr;
+		a.initrd_size = is->len;
+	}
+	rc = charon_atags_build(&a, &out, &len, err);
+	if (rc) {
+		return rc;
+	}
+	if (len > aseg->size) {
+		free(out);
+		return charon_errf(err, -EFBIG,
+				   "atags: the list is 0x%zx bytes, more than the 0x%llx reserved",
+				   len, (ull)aseg->size);
+	}
+	/* built from the tree's RAM: named after it */
+	as = charon_boot_add_seg(b, "atags", o->dtb_path, out, len);
+	as->modified = true;
+	as->addr = aseg->addr;
+	as->mem_size = aseg->size;
+	return 0;
+}
+
+/**
+ * charon_arm_prepare() - build an arm boot plan
+ * @o: the inputs and options; o->atags selects an ATAG list with r1 =
+ *	o->machine_type instead of the DTB
+ * @b: the plan; free with charon_boot_free(), also after a failure
+ * @err: error message on failure
+ *
+ * Reads and checks the stub, the zImage (docs/arm.md), the initrd and the
+ * DTB; takes RAM (below 4 GiB) from the DTB's /memory nodes and avoids its
+ * reservations (and o->ram_head_reserve bytes at the start of RAM); places
+ * the stub at the top of RAM (or at the fixed address), the zImage by
+ * charon_zimage_place() in the first RAM range, the initrd page aligned at
+ * the end of the decompressor's footprint and the DTB after it (an ATAG
+ * list at RAM + 0x100 when that is free, else where the DTB would go);
+ * edits the DTB (/chosen bootargs, linux,initrd-start/-end, a /memreserve/
+ * for the stub) or builds the ATAG list (RAM without the stub and the
+ * reservations, the command line from --append or the DTB, the initrd),
+ * and fills and encodes the parameter block: regions kernel (the zImage
+ * and one zero word), initrd, dtb or atags, with their SHA-256;
+ * next.entry = the zImage; r0 = 0, r1 = ~0 or the machine type, r2 = the
+ * DTB or ATAG list; the PSCI conduit in next.arch.raw[CHARON_ARM_PSCI];
+ * the console from stdout-path.
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_arm_prepare(const struct charon_boot_opts *o,
+		       struct charon_boot *b, struct charon_err *err)
+{
+	struct charon_boot_arm *arm = &b->kernel.arm;
+	struct charon_fdt_edit edit = { 0 };
+	struct charon_params *p = &b->params;
+	struct charon_boot_seg *r2;
+	const char *cmdline = NULL;
+	unsigned int nr_dt_keepouts;
+	uint8_t *dtb = NULL;
+	size_t dtb_len = 0, room;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->arch = CHARON_ARCH_ARM;
+	arm->atags = o->atags;
+	arm->machine_type = o->atags ? o->machine_type : CHARON_ARM_MACH_DT;
+	rc = read_inputs(o, b, &dtb, &dtb_len, err);
+	if (!rc) {
+		rc = charon_boot_machine(o, b, dtb, err);
+	}
+	if (!rc) {
+		rc = clip_4g(o, &b->layout, err);
+	}
+	if (!rc && o->stub_addr_fixed &&
+	    o->stub_addr + round_up(b->stub.hdr.mem_size, PAGE) > SZ_4G) {
+		rc = charon_errf(err, -ERANGE,
+				 "--stub-addr 0x%llx: the arm stub must lie below 4 GiB (32-bit physical addresses)",
+				 (ull)o->stub_addr);
+	}
+	if (!rc && o->atags) {
+		cmdline = o->bootargs;
+		if (!cmdline) {
+			rc = charon_fdt_bootargs(o->dtb_path, dtb, &cmdline,
+						 err);
+		}
+	}
+	if (rc) {
+		free(dtb);
+		return rc;
+	}
+	nr_dt_keepouts = b->layout.nr_seg;
+
+	if (o->atags) {
+		/* ATAG_MEM pieces: each hole splits a range at most once */
+		room = charon_atags_size(b->layout.nr_ram + nr_dt_keepouts + 1,
+					 cmdline,
+					 charon_boot_seg_find(b, "initrd") != NULL);
+	} else {
+		edit.bootargs = o->bootargs;
+		edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
+		edit.nr_rsv = 1;
+		room = charon_fdt_edit_room(dtb, &edit);
+		if (room > CHARON_FDT_MAX_SIZE) {
+			free(dtb);
+			return charon_errf(err, -EFBIG,
+					   "dtb: %s: edited tree would need 0x%zx bytes, more than 2 MiB",
+					   o->dtb_path, room);
+		}
+	}
+	rc = place(o, b, room, err);
+	if (!rc) {
+		rc = o->atags ? make_atags(o, b, nr_dt_keepouts, cmdline, err) :
+		     make_dtb(o, b, dtb, &edit, err);
+	}
+	free(dtb);	/* cmdline pointed into it */
+	if (rc) {
+		return rc;
+	}
+
+	rc = charon_boot_fill_params(o, b, err);
+	if (rc) {
+		return rc;
+	}
+	r2 = &b->seg[b->nr_seg - 1];
+	p->next.entry = b->seg[CHARON_BOOT_SEG_KERNEL].addr;
+	p->next.regs[0] = 0;
+	p->next.regs[1] = arm->machine_type;
+	p->next.regs[2] = r2->addr;
+	p->next.arch.raw[CHARON_ARM_PSCI] = b->psci;
+	charon_boot_encode(b);
+	return 0;
+}
