@@ -2,8 +2,8 @@
 /*
  * charon: the host-side loader's command line.
  *
- *	charon qemu --arch arm64 --kernel K [options] [-- qemu args]
- *	charon inspect FILE
+ *	charon qemu --arch arm64|arm --kernel K [options] [-- qemu args]
+ *	charon inspect [--ram-base A] [--ram-size S] FILE
  *
  * Exit codes: 0 success, 1 runtime error, 2 usage error.  `charon qemu`
  * execs QEMU, so a run's exit status is QEMU's.  docs/cli.md is the manual.
@@ -49,8 +49,8 @@ static const char main_usage[] =
 "\n"
 "Commands:\n"
 "  qemu      lay out stub, kernel, initrd and DTB and start QEMU with them\n"
-"  inspect   show a stub image's header and parameters, or a kernel Image's\n"
-"            header\n"
+"  inspect   show a stub image's header and parameters, or a kernel's header\n"
+"            (arm64 Image, arm zImage with its decompression footprint)\n"
 "  help [COMMAND]  this text, or a command's\n"
 "\n"
 "Options:\n"
@@ -61,30 +61,36 @@ static const char main_usage[] =
 "exits with QEMU's status.  Manual: docs/cli.md.\n";
 
 static const char qemu_usage[] =
-"Usage: charon qemu --arch arm64 --kernel FILE [OPTIONS] [-- QEMU-ARGS...]\n"
+"Usage: charon qemu --arch ARCH --kernel FILE [OPTIONS] [-- QEMU-ARGS...]\n"
 "\n"
 "Lay out the stub, the kernel, the initrd and the DTB in the machine's RAM,\n"
 "fill the stub's parameter block (SHA-256 per segment) and exec QEMU, which\n"
 "starts the stub; the stub verifies every segment and boots the kernel.\n"
 "\n"
 "Inputs:\n"
-"  --arch ARCH          target architecture (required; supported: arm64)\n"
-"  --kernel FILE        Linux arm64 Image, plain or gzip-compressed (required)\n"
+"  --arch ARCH          target architecture (required): arm64 or arm\n"
+"  --kernel FILE        arm64: Linux Image, plain or gzip-compressed;\n"
+"                       arm: zImage (required)\n"
 "  --initrd FILE        initramfs/initrd\n"
 "  --append STRING      kernel command line (/chosen bootargs)\n"
 "  --dtb FILE           device tree to edit (default: the machine's own,\n"
 "                       from QEMU's -M ...,dumpdtb=)\n"
 "  --stub FILE          stub image (default: $CHARON_STUB, else\n"
-"                       <charon's dir>/../arm64/charon-stub.bin)\n"
+"                       <charon's dir>/../ARCH/charon-stub.bin)\n"
 "  --stub-addr ADDR     load the stub at ADDR (default: top of RAM)\n"
+"  --atags              arm: hand the kernel an ATAG list, not the DTB\n"
+"  --machine-type N     arm, with --atags (required there): r1, the\n"
+"                       board's number from arch/arm/tools/mach-types\n"
 "\n"
 "Machine (also used to dump the DTB):\n"
 "  --machine M          QEMU machine (default: virt)\n"
-"  --cpu C              CPU model (default: cortex-a57)\n"
+"  --cpu C              CPU model (default: cortex-a57; arm: cortex-a15)\n"
 "  --smp N              CPUs (default: 1)\n"
 "  --memory SIZE        RAM, QEMU -m syntax (default: 1G)\n"
-"  --el2                start at EL2 (adds virtualization=on to -M)\n"
-"  --qemu BINARY        QEMU binary (default: qemu-system-aarch64)\n"
+"  --el2                start at EL2, on arm in HYP mode (adds\n"
+"                       virtualization=on to -M)\n"
+"  --qemu BINARY        QEMU binary (default: qemu-system-aarch64; arm:\n"
+"                       qemu-system-arm)\n"
 "\n"
 "Stub behaviour:\n"
 "  --fail POLICY        on a verification failure: halt, reset, poweroff or\n"
@@ -100,20 +106,25 @@ static const char qemu_usage[] =
 "Test hooks (for the test suite; they make the boot fail on purpose):\n"
 "  --flip-bit LABEL[:OFFSET]  after hashing, flip bit 0 of byte OFFSET\n"
 "                       (default: the middle) of segment LABEL (kernel,\n"
-"                       initrd, dtb) as loaded\n"
+"                       initrd, dtb or atags) as loaded\n"
 "  --break-params WHAT  corrupt the filled parameter block: magic, version,\n"
 "                       size, nr-regions, overlap-stub, wrap\n"
 "\n"
 "Arguments after -- are appended to QEMU's command line.\n";
 
 static const char inspect_usage[] =
-"Usage: charon inspect FILE\n"
+"Usage: charon inspect [--ram-base ADDR] [--ram-size SIZE] FILE\n"
 "\n"
 "If FILE is a charon stub image, print its image header and, if filled, its\n"
 "parameter block (regions with digests, next kernel, console, policy).\n"
 "If FILE is a Linux arm64 Image (plain or gzip), print its header fields.\n"
+"If FILE is an arm zImage, print its header, size table and where its\n"
+"decompressor writes for RAM at ADDR of SIZE bytes.\n"
 "\n"
-"  -h, --help   this text\n";
+"  --ram-base ADDR   RAM start for the zImage footprint (default: 0x40000000,\n"
+"                    QEMU virt)\n"
+"  --ram-size SIZE   RAM size, QEMU -m syntax (default: 1G)\n"
+"  -h, --help        this text\n";
 
 static int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -164,8 +175,8 @@ static int bad_option(const char *cmd, int c, const struct option *opts,
 	return usage_error(cmd, "unknown option %s", arg);
 }
 
-/* <dir of this program>/../arm64/charon-stub.bin */
-static int default_stub(char *buf, size_t len)
+/* <dir of this program>/../ARCH/charon-stub.bin */
+static int default_stub(const char *arch, char *buf, size_t len)
 {
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -181,8 +192,8 @@ static int default_stub(char *buf, size_t len)
 		return -ENOENT;
 	}
 	*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/../arm64/charon-stub.bin", exe) >=
-	    len) {
+	if ((size_t)snprintf(buf, len, "%s/../%s/charon-stub.bin", exe,
+			     arch) >= len) {
 		return -ENAMETOOLONG;
 	}
 	return 0;
@@ -227,13 +238,14 @@ struct qemu_args {
 	int nr_brk;
 	char **extra;
 	size_t nr_extra;
+	bool machine_type_set;
 };
 
 enum {
 	OPT_ARCH = 0x100, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_DTB,
 	OPT_MACHINE, OPT_CPU, OPT_SMP, OPT_MEMORY, OPT_EL2, OPT_STUB,
 	OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB, OPT_WORKDIR, OPT_DRY_RUN,
-	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU,
+	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU, OPT_ATAGS, OPT_MACHINE_TYPE,
 };
 
 static const struct option qemu_opts[] = {
@@ -256,16 +268,19 @@ static const struct option qemu_opts[] = {
 	{ "flip-bit", required_argument, NULL, OPT_FLIP_BIT },
 	{ "break-params", required_argument, NULL, OPT_BREAK_PARAMS },
 	{ "qemu", required_argument, NULL, OPT_QEMU },
+	{ "atags", no_argument, NULL, OPT_ATAGS },
+	{ "machine-type", required_argument, NULL, OPT_MACHINE_TYPE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool valid_flip(const char *s, bool have_initrd)
+static bool valid_flip(const char *s, bool have_initrd, bool atags)
 {
 	size_t n = strcspn(s, ":");
 
 	if ((n == 6 && !strncmp(s, "kernel", 6)) ||
-	    (n == 3 && !strncmp(s, "dtb", 3)) ||
+	    (n == 3 && !strncmp(s, "dtb", 3) && !atags) ||
+	    (n == 5 && !strncmp(s, "atags", 5) && atags) ||
 	    (n == 6 && !strncmp(s, "initrd", 6) && have_initrd)) {
 		return true;
 	}
@@ -279,11 +294,6 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 	uint64_t v;
 	int dd, c, i;
 
-	q->m.binary = "qemu-system-aarch64";
-	q->m.machine = "virt";
-	q->m.cpu = "cortex-a57";
-	q->m.smp = "1";
-	q->m.memory = "1G";
 	q->boot.fail_policy = CHARON_FAIL_TEST_EXIT;
 
 	for (dd = 1; dd < argc && strcmp(argv[dd], "--"); dd++) {
@@ -385,6 +395,17 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 		case OPT_QEMU:
 			q->m.binary = optarg;
 			break;
+		case OPT_ATAGS:
+			q->boot.atags = true;
+			break;
+		case OPT_MACHINE_TYPE:
+			if (charon_parse_u64(optarg, &v) || v > UINT32_MAX) {
+				return usage_error(cmd, "--machine-type %s: expected a number below 2^32",
+						   optarg);
+			}
+			q->boot.machine_type = (uint32_t)v;
+			q->machine_type_set = true;
+			break;
 		default:
 			return bad_option(cmd, c, qemu_opts, argv);
 		}
@@ -394,19 +415,31 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 				   argv[optind]);
 	}
 	if (!q->arch) {
-		return usage_error(cmd, "--arch is required (supported: arm64)");
+		return usage_error(cmd, "--arch is required (supported: arm64, arm)");
 	}
-	if (strcmp(q->arch, "arm64")) {
-		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64)",
+	if (charon_qemu_defaults(q->arch, &q->m)) {
+		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64, arm)",
 				   q->arch);
 	}
 	if (!q->boot.kernel_path) {
 		return usage_error(cmd, "--kernel is required");
 	}
+	if (strcmp(q->arch, "arm") && (q->boot.atags || q->machine_type_set)) {
+		return usage_error(cmd, "%s: only with --arch arm",
+				   q->boot.atags ? "--atags" : "--machine-type");
+	}
+	if (q->boot.atags && !q->machine_type_set) {
+		return usage_error(cmd, "--atags needs --machine-type N (r1: the board's number in arch/arm/tools/mach-types)");
+	}
+	if (!q->boot.atags && q->machine_type_set) {
+		return usage_error(cmd, "--machine-type: only with --atags (with a device tree r1 is 0xffffffff)");
+	}
 	for (i = 0; i < q->nr_flip; i++) {
-		if (!valid_flip(q->flip[i], q->boot.initrd_path != NULL)) {
-			return usage_error(cmd, "--flip-bit %s: expected LABEL[:OFFSET] with LABEL kernel, dtb%s",
+		if (!valid_flip(q->flip[i], q->boot.initrd_path != NULL,
+				q->boot.atags)) {
+			return usage_error(cmd, "--flip-bit %s: expected LABEL[:OFFSET] with LABEL kernel, %s%s",
 					   q->flip[i],
+					   q->boot.atags ? "atags" : "dtb",
 					   q->boot.initrd_path ?
 					   " or initrd" :
 					   " (or initrd, with --initrd)");
@@ -415,13 +448,17 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 	return -1;
 }
 
-static const char *copy_name(const char *label)
+/* the workdir file for a segment's bytes */
+static const char *copy_name(const struct charon_boot *b, const char *label)
 {
 	if (!strcmp(label, "kernel")) {
-		return "Image";
+		return b->arch == CHARON_ARCH_ARM ? "zImage" : "Image";
 	}
 	if (!strcmp(label, "initrd")) {
 		return "initrd";
+	}
+	if (!strcmp(label, "atags")) {
+		return "atags.bin";
 	}
 	return "charon.dtb";
 }
@@ -442,10 +479,35 @@ struct shown {
 	const char *file;
 };
 
+/* arm: where the zImage decompresses, and the registers */
+static void print_arm(const struct charon_boot *b, FILE *f)
+{
+	const struct charon_boot_arm *arm = &b->kernel.arm;
+	const struct charon_zimage *zi = &arm->zimage;
+	const struct charon_zimage_fp *fp = &arm->fp;
+	const struct charon_boot_seg *r2 = &b->seg[b->nr_seg - 1];
+
+	fprintf(f, "charon: zImage at 0x%llx decompresses to 0x%llx (base 0x%llx + TEXT_OFFSET 0x%llx): kernel 0x%llx + bss 0x%llx; decompressor 0x%llx + heap 0x%llx %s; footprint [0x%llx, 0x%llx)\n",
+		(ull)fp->load, (ull)fp->kernel_hi, (ull)fp->base,
+		(ull)zi->text_hi, (ull)zi->out_size,
+		(ull)(zi->kernel_size - zi->out_size), (ull)zi->run_size,
+		(ull)zi->malloc_used,
+		fp->relocates ? "copied past the kernel" : "in place",
+		(ull)fp->start, (ull)arm->fp_end);
+	fprintf(f, "charon: entry 0x%llx, r0 = 0, r1 = 0x%llx, r2 = %s 0x%llx, console %s at 0x%llx, PSCI %s, fail policy %s%s\n",
+		(ull)b->params.next.entry, (ull)b->params.next.regs[1],
+		r2->label, (ull)b->params.next.regs[2],
+		charon_console_kind_name(b->params.console.kind),
+		(ull)b->params.console.base,
+		charon_psci_name(b->psci),
+		charon_fail_policy_name(b->params.fail_policy),
+		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
+}
+
 static void print_layout(const struct charon_boot *b, const char *stub_file,
 			 char (*files)[PATH_MAX], FILE *f)
 {
-	struct shown s[CHARON_BOOT_MAX_SEGS + 1], t;
+	struct shown s[CHARON_BOOT_MAX_SEGS + 2], t;
 	char ram[256];
 	unsigned int i, j, n = 0;
 
@@ -461,6 +523,14 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 	s[n].len = b->stub.len;
 	s[n].reserved = b->stub_size;
 	s[n++].file = stub_file;
+	if (b->arch == CHARON_ARCH_ARM) {
+		/* nothing loaded: what the decompressor will overwrite */
+		s[n].name = "footprint";
+		s[n].start = b->kernel.arm.fp.start;
+		s[n].len = b->kernel.arm.fp_end - s[n].start;
+		s[n].reserved = s[n].len;
+		s[n++].file = "-";
+	}
 	for (i = 1; i < n; i++) {
 		for (j = i; j > 0 && s[j - 1].start > s[j].start; j--) {
 			t = s[j];
@@ -470,13 +540,17 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 	}
 	charon_layout_ram_str(&b->layout, ram, sizeof(ram));
 	fprintf(f, "charon: layout, RAM %s:\n", ram);
-	fprintf(f, "  %-8s %-18s %-18s %-10s %-10s %s\n", "segment", "start",
+	fprintf(f, "  %-9s %-18s %-18s %-10s %-10s %s\n", "segment", "start",
 		"end", "size", "reserved", "file");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "  %-8s 0x%016llx 0x%016llx 0x%-8llx 0x%-8llx %s\n",
+		fprintf(f, "  %-9s 0x%016llx 0x%016llx 0x%-8llx 0x%-8llx %s\n",
 			s[i].name, (ull)s[i].start,
 			(ull)(s[i].start + s[i].len), (ull)s[i].len,
 			(ull)s[i].reserved, s[i].file);
+	}
+	if (b->arch == CHARON_ARCH_ARM) {
+		print_arm(b, f);
+		return;
 	}
 	fprintf(f, "charon: entry 0x%llx, x0 = dtb 0x%llx, console %s at 0x%llx, PSCI %s, fail policy %s%s\n",
 		(ull)b->params.next.entry, (ull)b->params.next.regs[0],
@@ -510,7 +584,7 @@ static int cmd_qemu(int argc, char **argv)
 		q.boot.stub_path = getenv("CHARON_STUB");
 	}
 	if (!q.boot.stub_path || !*q.boot.stub_path) {
-		if (default_stub(stub_default, sizeof(stub_default))) {
+		if (default_stub(q.arch, stub_default, sizeof(stub_default))) {
 			fprintf(stderr, "charon: error: cannot find the stub next to this program; use --stub\n");
 			return EXIT_RUNTIME;
 		}
@@ -536,7 +610,11 @@ static int cmd_qemu(int argc, char **argv)
 		}
 	}
 
-	rc = charon_arm64_prepare(&q.boot, &b, &err);
+	if (!strcmp(q.arch, "arm")) {
+		rc = charon_arm_prepare(&q.boot, &b, &err);
+	} else {
+		rc = charon_arm64_prepare(&q.boot, &b, &err);
+	}
 	for (i = 0; !rc && i < (unsigned int)q.nr_brk; i++) {
 		rc = charon_boot_break_params(&b, q.brk[i], &err);
 	}
@@ -558,7 +636,7 @@ static int cmd_qemu(int argc, char **argv)
 			continue;
 		}
 		rc = join(files[i], sizeof(files[i]), workdir,
-			  copy_name(s->label), &err);
+			  copy_name(&b, s->label), &err);
 		rc = rc ?: charon_write_file(files[i], s->data, s->len, &err);
 	}
 	if (rc) {
@@ -604,26 +682,47 @@ static int cmd_qemu(int argc, char **argv)
 
 static int cmd_inspect(int argc, char **argv)
 {
+	enum { OPT_RAM_BASE = 0x100, OPT_RAM_SIZE };
 	static const struct option opts[] = {
+		{ "ram-base", required_argument, NULL, OPT_RAM_BASE },
+		{ "ram-size", required_argument, NULL, OPT_RAM_SIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
+	};
+	struct charon_inspect_opts io = {
+		.ram_base = CHARON_INSPECT_RAM_BASE,
+		.ram_size = CHARON_INSPECT_RAM_SIZE,
 	};
 	struct charon_err err = { "" };
 	int c;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (c == 'h') {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			fputs(inspect_usage, stdout);
 			return 0;
+		case OPT_RAM_BASE:
+			if (charon_parse_u64(optarg, &io.ram_base)) {
+				return usage_error("inspect", "--ram-base %s: expected an address (0x... or decimal)",
+						   optarg);
+			}
+			break;
+		case OPT_RAM_SIZE:
+			if (charon_parse_mem_size(optarg, &io.ram_size)) {
+				return usage_error("inspect", "--ram-size %s: expected a size like 1G, 512M or 2048 (MiB)",
+						   optarg);
+			}
+			break;
+		default:
+			return bad_option("inspect", c, opts, argv);
 		}
-		return bad_option("inspect", c, opts, argv);
 	}
 	if (argc - optind != 1) {
 		return usage_error("inspect", "expected one FILE");
 	}
-	if (charon_inspect(argv[optind], stdout, &err)) {
+	if (charon_inspect(argv[optind], &io, stdout, &err)) {
 		return runtime_error(&err);
 	}
 	return 0;

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* charon inspect: show a stub's header and parameters, or an Image's. */
+/*
+ * charon inspect: show a stub's header and parameters, an arm64 Image's
+ * header, or an arm zImage's header, size table and decompression
+ * footprint.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +51,11 @@ static void print_params(const struct charon_stub *stub,
 		fprintf(f, "  next.arch     psci %llu (%s)\n",
 			(ull)p->next.arch.raw[CHARON_ARM64_PSCI],
 			charon_psci_name(p->next.arch.raw[CHARON_ARM64_PSCI]));
+	}
+	if (stub->arch->arch == CHARON_ARCH_ARM) {
+		fprintf(f, "  next.arch     psci %llu (%s)\n",
+			(ull)p->next.arch.raw[CHARON_ARM_PSCI],
+			charon_psci_name(p->next.arch.raw[CHARON_ARM_PSCI]));
 	}
 	fprintf(f, "  nr_regions    %u%s\n", p->nr_regions,
 		ok(p->nr_regions <= CHARON_MAX_REGIONS));
@@ -144,17 +153,183 @@ void charon_print_arm64_image(const char *name,
 		(ull)img->mem_size);
 }
 
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* how a rule's first free address compares with the real footprint */
+static void verdict(const struct charon_zimage *zi,
+		    const struct charon_zimage_fp *kx, uint64_t sure,
+		    uint64_t rule, FILE *f)
+{
+	if (zi->has_sizes && rule < sure) {
+		fprintf(f, "inside the footprint by at least 0x%llx bytes\n",
+			(ull)(sure - rule));
+	} else if (rule < kx->end) {
+		fprintf(f, "may be inside the footprint (up to 0x%llx bytes)\n",
+			(ull)(kx->end - rule));
+	} else {
+		fprintf(f, "clear of the footprint\n");
+	}
+}
+
+/* the placement part of charon_print_zimage() */
+static void print_zimage_place(const char *name,
+			       const struct charon_zimage *zi,
+			       uint64_t ram_base, uint64_t ram_size, FILE *f)
+{
+	struct charon_zimage_fp fp, kx;
+	struct charon_err err = { "" };
+	uint64_t sure, rule;
+
+	fprintf(f, "placement in RAM [0x%llx, 0x%llx):\n", (ull)ram_base,
+		(ull)(ram_base + ram_size));
+	if (charon_zimage_place(name, zi, ram_base, ram_base + ram_size,
+				ram_base, &fp, &err)) {
+		fprintf(f, "  none: %s\n", err.msg);
+		return;
+	}
+	fprintf(f, "  load, entry   0x%llx (%s)\n", (ull)fp.load,
+		fp.relocates ? "the decompressor copies itself past the kernel" :
+		"the decompressor runs in place");
+	fprintf(f, "  base          0x%llx (load address & ~(128 MiB - 1))\n",
+		(ull)fp.base);
+	fprintf(f, "  page tables   from 0x%llx\n", (ull)fp.pgdir);
+	fprintf(f, "  kernel        [0x%llx, 0x%llx)\n", (ull)fp.kernel_lo,
+		(ull)fp.kernel_end);
+	fprintf(f, "  decompressor  [0x%llx, 0x%llx)\n", (ull)fp.load,
+		(ull)fp.run_end);
+	if (fp.relocates) {
+		fprintf(f, "  its copy      up to 0x%llx\n", (ull)fp.reloc_end);
+	}
+	fprintf(f, "  footprint     [0x%llx, 0x%llx): initrd and DTB from 0x%llx\n",
+		(ull)fp.start, (ull)fp.end,
+		(ull)((fp.end + 4095) & ~4095ull));
+
+	charon_zimage_footprint(zi, ram_base + 0x8000, &kx);
+	sure = max64(kx.base + zi->text_lo + zi->kernel_size,
+		     kx.reloc_end_min);
+	fprintf(f, "other rules, the zImage at 0x%llx as kexec-tools loads it:\n",
+		(ull)kx.load);
+	fprintf(f, "  footprint     [0x%llx, 0x%llx)%s\n", (ull)kx.start,
+		(ull)kx.end,
+		kx.relocates ? ", the decompressor copying itself" : "");
+	if (zi->has_sizes) {
+		rule = charon_zimage_kexec_fixed_end(zi, ram_base);
+		fprintf(f, "  kexec-tools, size table, TEXT_OFFSET 0x8000 assumed: initrd at 0x%llx, ",
+			(ull)rule);
+		verdict(zi, &kx, sure, rule, f);
+	}
+	rule = charon_zimage_kexec_ratio_end(zi, ram_base);
+	fprintf(f, "  kexec-tools, compression ratio 4: initrd at 0x%llx, ",
+		(ull)rule);
+	verdict(zi, &kx, sure, rule, f);
+}
+
 /**
- * charon_inspect() - describe a file: a charon stub or an arm64 Image
- * @path: the file
+ * charon_print_zimage() - describe an arm zImage and its footprint
+ * @name: file name
+ * @zi: the parsed zImage
+ * @ram_base: RAM the footprint is computed for
+ * @ram_size: its size
  * @f: where to
- * @err: error message when the file is neither (or damaged)
+ *
+ * The header, the EFI header, the tag table and KLSZ values, what is
+ * appended, the values placement uses (bounds where the file is silent),
+ * the placement charon_zimage_place() picks in that RAM and the footprint
+ * there, and where kexec-tools' two rules would put the initrd.
+ */
+void charon_print_zimage(const char *name, const struct charon_zimage *zi,
+			 uint64_t ram_base, uint64_t ram_size, FILE *f)
+{
+	fprintf(f, "%s: arm zImage, %zu bytes%s\n", name, zi->file_len,
+		zi->efi ? " (with an EFI stub)" : "");
+	fprintf(f, "  magic         0x%08x\n", zi->magic);
+	fprintf(f, "  start         0x%x\n", zi->start);
+	fprintf(f, "  end           0x%x (_edata: the zImage proper)\n",
+		zi->end);
+	fprintf(f, "  endianness    0x%08x (little-endian)\n", zi->endian);
+	if (zi->has_table) {
+		fprintf(f, "  tag table     at 0x%x\n", zi->table_off);
+	} else {
+		fprintf(f, "  tag table     none (0x%08x at 0x34)\n", zi->magic2);
+	}
+	if (zi->has_klsz) {
+		fprintf(f, "  KLSZ tag      at 0x%x, %u words\n", zi->klsz_off,
+			zi->klsz_words);
+	}
+	if (zi->has_sizes) {
+		fprintf(f, "    decompressed size 0x%x (u32 at 0x%x)\n",
+			zi->inflated, zi->size_ptr);
+		fprintf(f, "    bss         0x%x\n", zi->bss);
+		if (zi->klsz_words >= 5) {
+			fprintf(f, "    TEXT_OFFSET 0x%x\n", zi->text_offset);
+		}
+		if (zi->klsz_words >= 6) {
+			fprintf(f, "    MALLOC_SIZE 0x%x\n", zi->malloc_size);
+		}
+	}
+	if (zi->efi) {
+		fprintf(f, "  EFI header    PE at 0x%x, SizeOfImage 0x%x\n",
+			zi->pe_off, zi->pe_image_size);
+	}
+	if (zi->appended_dtb) {
+		fprintf(f, "  appended      a device tree, totalsize 0x%x (0x%x bytes; not loaded)\n",
+			zi->appended_dtb_size, zi->appended);
+	} else if (zi->appended) {
+		fprintf(f, "  appended      0x%x bytes (not loaded)\n",
+			zi->appended);
+	}
+	fprintf(f, "used for placement:\n");
+	fprintf(f, "  kernel        0x%llx decompressed + 0x%llx bss%s\n",
+		(ull)zi->out_size, (ull)(zi->kernel_size - zi->out_size),
+		zi->has_sizes ? "" : " (no size table: 8x the zImage, both)");
+	if (zi->text_lo == zi->text_hi) {
+		fprintf(f, "  TEXT_OFFSET   0x%llx\n", (ull)zi->text_lo);
+	} else {
+		fprintf(f, "  TEXT_OFFSET   0x%llx..0x%llx (not in the file)\n",
+			(ull)zi->text_lo, (ull)zi->text_hi);
+	}
+	fprintf(f, "  decompressor  0x%llx image + bss + stack%s, heap 0x%llx%s\n",
+		(ull)zi->run_size,
+		zi->run_exact ? " (SizeOfImage)" : " (image + 1 MiB)",
+		(ull)zi->malloc_used,
+		zi->malloc_size ? "" : " (64 KiB: not in the file)");
+	print_zimage_place(name, zi, ram_base, ram_size, f);
+}
+
+/* an arm stub carries zImage header words so bootz and QEMU start it */
+static void print_stub_zimage(const uint8_t *buf, size_t len, FILE *f)
+{
+	uint32_t magic = charon_get32(buf + 0x24, CHARON_LE);
+	uint32_t start = charon_get32(buf + 0x28, CHARON_LE);
+	uint32_t end = charon_get32(buf + 0x2c, CHARON_LE);
+	uint32_t endian = charon_get32(buf + 0x30, CHARON_LE);
+	bool good = magic == CHARON_ZIMAGE_MAGIC && start == 0 &&
+		    end <= len && endian == CHARON_ZIMAGE_ENDIAN_FLAG;
+
+	fprintf(f, "zImage header: magic 0x%08x, start 0x%x, end 0x%x, endianness 0x%08x%s\n",
+		magic, start, end, endian,
+		good ? "" :
+		" (not valid: bootz and other zImage loaders will not start this stub)");
+}
+
+/**
+ * charon_inspect() - describe a file: a charon stub, an arm64 Image or an
+ *	arm zImage
+ * @path: the file
+ * @o: the RAM a zImage's footprint is shown for
+ * @f: where to
+ * @err: error message when the file is none of them (or damaged)
  *
  * Return: 0 or a negative errno code.
  */
-int charon_inspect(const char *path, FILE *f, struct charon_err *err)
+int charon_inspect(const char *path, const struct charon_inspect_opts *o,
+		   FILE *f, struct charon_err *err)
 {
 	struct charon_arm64_image img;
+	struct charon_zimage zi;
 	struct charon_stub stub;
 	uint8_t *buf;
 	size_t len;
@@ -181,6 +356,19 @@ int charon_inspect(const char *path, FILE *f, struct charon_err *err)
 				fprintf(f, "arm64 Image header: not valid (QEMU -kernel and booti will not start this stub)\n");
 			}
 		}
+		if (!rc && stub.arch->arch == CHARON_ARCH_ARM) {
+			print_stub_zimage(buf, len, f);
+		}
+		free(buf);
+		return rc;
+	}
+	if (charon_zimage_detect(buf, len)) {
+		memset(&zi, 0, sizeof(zi));
+		rc = charon_zimage_parse(path, buf, len, &zi, err);
+		if (!rc) {
+			charon_print_zimage(path, &zi, o->ram_base,
+					    o->ram_size, f);
+		}
 		free(buf);
 		return rc;
 	}
@@ -198,7 +386,7 @@ int charon_inspect(const char *path, FILE *f, struct charon_err *err)
 	}
 	free(buf);
 	return charon_errf(err, -EINVAL,
-			   "inspect: %s: not a charon stub (no magic 0x%08x \"CHRN\" at 0x%x) and not an arm64 Image (plain: magic 0x%08x \"ARM\\x64\" at 0x38; or gzip-compressed)",
+			   "inspect: %s: not a charon stub (no magic 0x%08x \"CHRN\" at 0x%x), not an arm64 Image (plain: magic 0x%08x \"ARM\\x64\" at 0x38; or gzip-compressed) and not an arm zImage (magic 0x%08x at 0x24)",
 			   path, CHARON_HDR_MAGIC, CHARON_HDR_OFF_ARM64,
-			   CHARON_ARM64_IMAGE_MAGIC);
+			   CHARON_ARM64_IMAGE_MAGIC, CHARON_ZIMAGE_MAGIC);
 }

@@ -143,6 +143,35 @@ static char *qemu_escape(const char *s)
 }
 
 /**
+ * charon_qemu_defaults() - fill what the user left unset for an arch
+ * @arch: "arm64" (qemu-system-aarch64, virt, cortex-a57) or "arm"
+ *	(qemu-system-arm, virt, cortex-a15); both 1 CPU and 1G
+ * @m: the machine; only NULL members are set
+ *
+ * Return: 0, or -EINVAL for an arch without QEMU defaults.
+ */
+int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
+{
+	const char *binary, *cpu;
+
+	if (!strcmp(arch, "arm64")) {
+		binary = "qemu-system-aarch64";
+		cpu = "cortex-a57";
+	} else if (!strcmp(arch, "arm")) {
+		binary = "qemu-system-arm";
+		cpu = "cortex-a15";
+	} else {
+		return -EINVAL;
+	}
+	m->binary = m->binary ? m->binary : binary;
+	m->machine = m->machine ? m->machine : "virt";
+	m->cpu = m->cpu ? m->cpu : cpu;
+	m->smp = m->smp ? m->smp : "1";
+	m->memory = m->memory ? m->memory : "1G";
+	return 0;
+}
+
+/**
  * charon_qemu_base_argv() - the machine part of a QEMU command line
  * @m: machine options
  * @dumpdtb: NULL, or a file to have QEMU write its device tree to (QEMU

@@ -3,10 +3,13 @@
 
 Runs the cmocka program (ASan+UBSan) that `make host-tests` built, then
 drives $O/host/charon: help texts, exit codes, `inspect`, and
-`qemu --dry-run` with a crafted stub and Image, checking that the printed
-QEMU command loads every segment at the address the printed layout gives.
+`qemu --dry-run` with crafted stubs, Images and zImages (and Debian's
+kernels when scripts/fetch-kernels has run), checking that the printed
+QEMU command loads every segment at the address the printed layout gives
+and, on arm, that the initrd starts where the zImage's footprint ends.
 """
 import os
+import pathlib
 import re
 import shlex
 import shutil
@@ -18,6 +21,7 @@ import pytest
 from conftest import ROOT
 
 QEMU = "qemu-system-aarch64"
+QEMU_ARM = "qemu-system-arm"
 MiB = 1 << 20
 
 
@@ -26,6 +30,8 @@ def _env(build_dir):
     env["O"] = str(build_dir)
     env.setdefault("CHARON_KERNEL_ARM64",
                    str(build_dir / "kernels" / "arm64" / "vmlinuz"))
+    env.setdefault("CHARON_KERNEL_ARM",
+                   str(build_dir / "kernels" / "arm" / "vmlinuz"))
     env.pop("CHARON_STUB", None)
     return env
 
@@ -63,6 +69,39 @@ def _stub(path):
                      STUB_PARAMS_OFF, 0x618, STUB_FILE_SIZE, STUB_MEM_SIZE,
                      0, 0x1000)
     path.write_bytes(bytes(b))
+    return path
+
+
+def _arm_stub(path):
+    """The arm stub: zImage header words, charon header arch 2."""
+    b = bytearray(STUB_FILE_SIZE)
+    struct.pack_into("<I", b, 0, 0xEA00000E)
+    struct.pack_into("<IIII", b, 0x24, 0x016F2818, 0, STUB_FILE_SIZE,
+                     0x04030201)
+    struct.pack_into("<IHHIIIIIII", b, 0x40, 0x4E524843, 1, 2, 0x30,
+                     STUB_PARAMS_OFF, 0x618, STUB_FILE_SIZE, STUB_MEM_SIZE,
+                     0, 0x1000)
+    path.write_bytes(bytes(b))
+    return path
+
+
+ZIMAGE_SIZE = 0x10000
+ZIMAGE_TABLE = 0x200
+
+
+def _zimage(path, size=ZIMAGE_SIZE, words=6, inflated=0x300000, bss=0x40000,
+            text_offset=0x208000, malloc=0x10000, appended=b""):
+    """A zImage as the tests in test_loader_arm.c craft it."""
+    b = bytearray((i * 29 + (i >> 9)) & 0xff for i in range(size))
+    for i in range(0, 0x24, 4):
+        struct.pack_into("<I", b, i, 0xE1A00000)
+    struct.pack_into("<IIIIII", b, 0x24, 0x016F2818, 0, size, 0x04030201,
+                     0x45454545, ZIMAGE_TABLE)
+    pay = [size - 5, bss, text_offset, malloc][:max(words - 2, 0)]
+    struct.pack_into("<II%dII" % len(pay), b, ZIMAGE_TABLE, words,
+                     0x5A534C4B, *pay, 0)
+    struct.pack_into("<I", b, size - 5, inflated)
+    path.write_bytes(bytes(b) + appended)
     return path
 
 
@@ -124,7 +163,8 @@ def inputs(tmp_path):
     }
 
 
-LAYOUT_RE = re.compile(r"^\s+(kernel|initrd|dtb|stub)\s+(0x[0-9a-f]+)\s+"
+LAYOUT_RE = re.compile(r"^\s+(kernel|initrd|dtb|atags|stub|footprint)\s+"
+                       r"(0x[0-9a-f]+)\s+"
                        r"(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+"
                        r"(\S+)$")
 
@@ -148,9 +188,11 @@ def _parse_dry_run(out):
 
 
 def _check_loaders(layout, loaders):
-    assert len(loaders) == len(layout), (layout, loaders)
+    """Every loaded segment has its -device loader; the footprint none."""
+    loaded = {k: v for k, v in layout.items() if k != "footprint"}
+    assert len(loaders) == len(loaded), (layout, loaders)
     by_file = {ld["file"]: ld for ld in loaders}
-    for name, seg in layout.items():
+    for name, seg in loaded.items():
         ld = by_file.get(seg["file"])
         assert ld is not None, f"no loader device for {name} {seg['file']}"
         assert int(ld["addr"], 16) == seg["start"], (name, ld, seg)
@@ -172,10 +214,13 @@ def test_cli_help(build_dir):
         p = _charon(build_dir, *args)
         assert p.returncode == 0, p.stderr
         for opt in ("--kernel", "--initrd", "--append", "--dtb", "--stub-addr",
-                    "--fail", "--flip-bit", "--break-params", "--dry-run"):
+                    "--fail", "--flip-bit", "--break-params", "--dry-run",
+                    "--atags", "--machine-type", "qemu-system-arm"):
             assert opt in p.stdout, opt
     p = _charon(build_dir, "inspect", "--help")
-    assert p.returncode == 0 and "Usage: charon inspect FILE" in p.stdout
+    assert p.returncode == 0
+    assert "Usage: charon inspect [--ram-base ADDR] [--ram-size SIZE] FILE" \
+        in p.stdout
     p = _charon(build_dir, "--version")
     assert p.returncode == 0 and "ABI 1" in p.stdout
 
@@ -214,6 +259,26 @@ def test_cli_usage_errors(build_dir, inputs):
             (["qemu", "--arch", "arm64", "--kernel", k, "--el2=yes"],
              "option --el2 takes no value (--el2=yes)"),
             (["qemu", "--help=x"], "option --help takes no value"),
+            (["qemu", "--arch", "arm64", "--kernel", k, "--atags"],
+             "--atags: only with --arch arm"),
+            (["qemu", "--arch", "arm64", "--kernel", k, "--machine-type",
+              "1"], "--machine-type: only with --arch arm"),
+            (["qemu", "--arch", "arm", "--kernel", k, "--atags"],
+             "--atags needs --machine-type N"),
+            (["qemu", "--arch", "arm", "--kernel", k, "--machine-type",
+              "0x8e0"], "--machine-type: only with --atags"),
+            (["qemu", "--arch", "arm", "--kernel", k, "--atags",
+              "--machine-type", "0x100000000"],
+             "--machine-type 0x100000000: expected a number below 2^32"),
+            (["qemu", "--arch", "arm", "--kernel", k, "--flip-bit", "atags"],
+             "--flip-bit atags: expected LABEL[:OFFSET] with LABEL kernel, "
+             "dtb"),
+            (["qemu", "--arch", "arm", "--kernel", k, "--atags",
+              "--machine-type", "1", "--flip-bit", "dtb"],
+             "with LABEL kernel, atags"),
+            (["inspect", "--ram-base", "x", k], "--ram-base x"),
+            (["inspect", "--ram-size", "0", k], "--ram-size 0"),
+            (["inspect", "--ram-size"], "option --ram-size needs a value"),
             (["inspect", "-xh", k], "unknown option -x"),
             (["inspect", "--bogus", k], "unknown option --bogus"),
             (["inspect"], "expected one FILE"),
@@ -352,3 +417,177 @@ def test_cli_qemu_machine_dtb(build_dir, inputs):
     assert cmd[cmd.index("-smp") + 1] == "2"
     assert (inputs["workdir"] / "machine.dtb").exists()
     assert "console pl011 at 0x9000000, PSCI hvc" in p.stdout
+
+
+# ---- arm --------------------------------------------------------------------
+
+@pytest.fixture
+def arm_inputs(inputs, tmp_path):
+    inputs = dict(inputs)
+    inputs["stub"] = _arm_stub(tmp_path / "arm-stub.bin")
+    inputs["kernel"] = _zimage(tmp_path / "zImage")
+    return inputs
+
+
+def _arm_dry_run(build_dir, inputs, *extra):
+    args = ["qemu", "--arch", "arm", "--kernel", inputs["kernel"],
+            "--initrd", inputs["initrd"], "--stub", inputs["stub"],
+            "--append", "console=ttyAMA0 rdinit=/init",
+            "--workdir", inputs["workdir"], "--dry-run", *extra]
+    return _charon(build_dir, *args)
+
+
+def _page_up(x):
+    return (x + 0xfff) & ~0xfff
+
+
+def test_cli_arm_dry_run(build_dir, arm_inputs):
+    p = _arm_dry_run(build_dir, arm_inputs, "--dtb", arm_inputs["dtb"])
+    assert p.returncode == 0, p.stderr
+    layout, cmd, loaders = _parse_dry_run(p.stdout)
+    assert set(layout) == {"footprint", "kernel", "initrd", "dtb", "stub"}
+    _check_loaders(layout, loaders)
+    fp, k = layout["footprint"], layout["kernel"]
+    # 32 MiB up (booting.rst); the kernel at RAM + TEXT_OFFSET, its page
+    # tables 0x5000 below; the zImage and one zero word, as a copy
+    assert k["start"] == 0x42000000
+    assert fp["start"] == 0x40208000 - 0x5000
+    assert k["size"] == ZIMAGE_SIZE + 4
+    loaded = open(k["file"], "rb").read()
+    assert loaded == arm_inputs["kernel"].read_bytes() + bytes(4)
+    # in place: image + 1 MiB (no EFI header) + 64 KiB heap
+    assert fp["end"] == _page_up(0x42000000 + ZIMAGE_SIZE + MiB + 0x10000)
+    # the initrd exactly at the footprint's end, the DTB after it
+    assert layout["initrd"]["start"] == fp["end"]
+    assert layout["dtb"]["start"] == _page_up(layout["initrd"]["end"])
+    assert layout["stub"]["start"] == 0x80000000 - STUB_MEM_SIZE
+    assert cmd[:3] == [QEMU_ARM, "-M", "virt"]
+    assert cmd[cmd.index("-cpu") + 1] == "cortex-a15"
+    assert "footprint [0x40203000, 0x%x)" % fp["end"] in p.stdout
+    assert "r0 = 0, r1 = 0xffffffff, r2 = dtb 0x%x" % \
+        layout["dtb"]["start"] in p.stdout
+
+    p = _charon(build_dir, "inspect", layout["stub"]["file"])
+    assert p.returncode == 0, p.stderr
+    assert "charon stub image, arm" in p.stdout
+    for name in ("kernel", "initrd", "dtb"):
+        assert re.search(rf"{name}\s+start 0x{layout[name]['start']:x} "
+                         rf"len 0x{layout[name]['size']:x}", p.stdout), \
+            p.stdout
+    assert "next.entry    0x42000000" in p.stdout
+    assert f"next.regs     0x0 0xffffffff 0x{layout['dtb']['start']:x} 0x0" \
+        in p.stdout
+    assert "psci 1 (hvc)" in p.stdout
+    assert "zImage header: magic 0x016f2818, start 0x0, end 0x800" in p.stdout
+
+
+def test_cli_arm_atags(build_dir, arm_inputs):
+    p = _arm_dry_run(build_dir, arm_inputs, "--dtb", arm_inputs["dtb"],
+                     "--atags", "--machine-type", "0x8e0", "--el2",
+                     "--flip-bit", "atags:8")
+    assert p.returncode == 0, p.stderr
+    layout, cmd, loaders = _parse_dry_run(p.stdout)
+    assert set(layout) == {"footprint", "kernel", "initrd", "atags", "stub"}
+    _check_loaders(layout, loaders)
+    # QEMU's DTB holds RAM + 0x100: the list goes after the initrd
+    assert layout["initrd"]["start"] == layout["footprint"]["end"]
+    assert layout["atags"]["start"] == _page_up(layout["initrd"]["end"])
+    assert cmd[2] == "virt,virtualization=on"
+    assert "r1 = 0x8e0, r2 = atags 0x%x" % layout["atags"]["start"] \
+        in p.stdout
+    words = struct.unpack("<%dI" % (layout["atags"]["size"] // 4),
+                          open(layout["atags"]["file"], "rb").read())
+    # ATAG_CORE (damaged by --flip-bit at byte 8: its flags), ATAG_MEM
+    # without the stub, ATAG_CMDLINE, ATAG_INITRD2, ATAG_NONE
+    assert words[:5] == (5, 0x54410001, 1, 4096, 0)
+    assert words[5:9] == (4, 0x54410002, 0x40000000 - STUB_MEM_SIZE,
+                          0x40000000)
+    assert words[9:11] == (2 + (len("console=ttyAMA0 rdinit=/init") + 4) // 4,
+                           0x54410009)
+    assert words[-6:] == (4, 0x54420005, layout["initrd"]["start"],
+                          layout["initrd"]["size"], 0, 0)
+    p = _charon(build_dir, "inspect", layout["stub"]["file"])
+    assert f"next.regs     0x0 0x8e0 0x{layout['atags']['start']:x} 0x0" \
+        in p.stdout
+
+
+def test_cli_arm_errors(build_dir, arm_inputs, inputs):
+    # an arm64 stub, an arm64 Image
+    p = _arm_dry_run(build_dir, dict(arm_inputs, stub=inputs["stub"]),
+                     "--dtb", arm_inputs["dtb"])
+    assert p.returncode == 1
+    assert "arch at 0x46 is 1 (arm64), expected 2 (arm)" in p.stderr
+    p = _arm_dry_run(build_dir, dict(arm_inputs, kernel=inputs["kernel"]),
+                     "--dtb", arm_inputs["dtb"])
+    assert p.returncode == 1
+    assert f"zImage: {inputs['kernel']}: magic at 0x24 is" in p.stderr
+    p = _arm_dry_run(build_dir, arm_inputs, "--dtb", arm_inputs["dtb"],
+                     "--stub-addr", "0x41000000")
+    assert p.returncode == 1
+    assert "layout: the zImage footprint [0x40203000, " in p.stderr
+    assert "overlaps stub [0x41000000, 0x41010000)" in p.stderr
+
+
+def test_cli_arm_machine_dtb(build_dir, arm_inputs):
+    """Without --dtb the machine's tree comes from qemu-system-arm."""
+    if not shutil.which(QEMU_ARM):
+        pytest.fail(f"{QEMU_ARM} not found (scripts/install-deps)")
+    for el2, psci in ((False, "hvc"), (True, "smc")):
+        extra = ["--memory", "512M"] + (["--el2"] if el2 else [])
+        p = _arm_dry_run(build_dir, arm_inputs, *extra)
+        assert p.returncode == 0, p.stderr
+        layout, cmd, loaders = _parse_dry_run(p.stdout)
+        _check_loaders(layout, loaders)
+        assert "RAM [0x40000000, 0x60000000)" in p.stdout
+        assert layout["stub"]["start"] == 0x60000000 - STUB_MEM_SIZE
+        assert layout["initrd"]["start"] == layout["footprint"]["end"]
+        assert f"console pl011 at 0x9000000, PSCI {psci}" in p.stdout
+
+
+def test_cli_inspect_zimage(build_dir, tmp_path):
+    z = _zimage(tmp_path / "zImage", words=4,
+                appended=b"\xd0\x0d\xfe\xed" + bytes(60))
+    p = _charon(build_dir, "inspect", "--ram-base", "0x80000000",
+                "--ram-size", "256M", z)
+    assert p.returncode == 0, p.stderr
+    assert "arm zImage, %d bytes" % (ZIMAGE_SIZE + 64) in p.stdout
+    assert "KLSZ tag      at 0x200, 4 words" in p.stdout
+    assert "decompressed size 0x300000 (u32 at 0xfffb)" in p.stdout
+    assert "TEXT_OFFSET   0x8000..0x308000 (not in the file)" in p.stdout
+    assert "appended      a device tree" in p.stdout
+    assert "placement in RAM [0x80000000, 0x90000000)" in p.stdout
+    assert "load, entry   0x82000000" in p.stdout
+    assert "has no TEXT_OFFSET" in p.stderr
+    assert "a device tree (totalsize 0x0) is appended" in p.stderr
+
+
+def _real_zimage(build_dir):
+    path = pathlib.Path(_env(build_dir)["CHARON_KERNEL_ARM"])
+    if not path.exists():
+        pytest.skip(f"{path}: no arm kernel (scripts/fetch-kernels arm)")
+    return path
+
+
+def test_cli_arm_real_kernel(build_dir, arm_inputs):
+    """Debian's armmp zImage: the numbers docs/arm.md quotes."""
+    k = _real_zimage(build_dir)
+    p = _charon(build_dir, "inspect", k)
+    assert p.returncode == 0, p.stderr
+    assert "(with an EFI stub)" in p.stdout
+    assert "KLSZ tag" in p.stdout and "6 words" in p.stdout
+    assert "    TEXT_OFFSET 0x208000" in p.stdout
+    assert "    MALLOC_SIZE 0x10000" in p.stdout
+    assert "load, entry   0x42000000 (the decompressor runs in place)" \
+        in p.stdout
+    assert re.search(r"kexec-tools, size table, .*inside the footprint",
+                     p.stdout)
+    assert re.search(r"kexec-tools, compression ratio 4: .*inside the "
+                     r"footprint", p.stdout)
+    p = _arm_dry_run(build_dir, dict(arm_inputs, kernel=k), "--dtb",
+                     arm_inputs["dtb"])
+    assert p.returncode == 0, p.stderr
+    layout, _, loaders = _parse_dry_run(p.stdout)
+    _check_loaders(layout, loaders)
+    assert layout["kernel"]["start"] == 0x42000000
+    assert layout["footprint"]["start"] == 0x40203000
+    assert layout["initrd"]["start"] == layout["footprint"]["end"]

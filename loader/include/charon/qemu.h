@@ -24,12 +24,12 @@ void charon_argv_free(struct charon_argv *a);
 void charon_argv_print(const struct charon_argv *a, FILE *f);
 
 struct charon_qemu_machine {
-	const char *binary;	/* qemu-system-aarch64 */
+	const char *binary;	/* qemu-system-aarch64 / qemu-system-arm */
 	const char *machine;	/* virt */
-	const char *cpu;	/* cortex-a57 */
+	const char *cpu;	/* cortex-a57 / cortex-a15 */
 	const char *smp;	/* 1 */
 	const char *memory;	/* 1G */
-	bool el2;		/* virtualization=on */
+	bool el2;		/* virtualization=on: EL2 (arm64), HYP (arm) */
 };
 
 /* one -device loader */
@@ -39,6 +39,7 @@ struct charon_qemu_load {
 	bool set_pc;		/* cpu-num=0 */
 };
 
+int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m);
 int charon_qemu_base_argv(const struct charon_qemu_machine *m,
 			  const char *dumpdtb, struct charon_argv *a);
 int charon_qemu_run_argv(const struct charon_qemu_machine *m,
