@@ -418,7 +418,8 @@ int charon_arm_prepare(const struct charon_boot_opts *o,
 		rc = clip_4g(o, &b->layout, err);
 	}
 	if (!rc && o->stub_addr_fixed &&
-	    o->stub_addr + round_up(b->stub.hdr.mem_size, PAGE) > SZ_4G) {
+	    (o->stub_addr >= SZ_4G ||
+	     round_up(b->stub.hdr.mem_size, PAGE) > SZ_4G - o->stub_addr)) {
 		rc = charon_errf(err, -ERANGE,
 				 "--stub-addr 0x%llx: the arm stub must lie below 4 GiB (32-bit physical addresses)",
 				 (ull)o->stub_addr);

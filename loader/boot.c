@@ -154,7 +154,8 @@ struct charon_segment *charon_boot_ram_head(const struct charon_boot_opts *o,
 	}
 	s = charon_layout_add(&b->layout,
 			      o->ram_head_name ? o->ram_head_name : "reserved",
-			      o->ram_head_reserve, 1, CHARON_PLACE_KEEPOUT, err);
+			      o->ram_head_reserve, 1, CHARON_PLACE_KEEPOUT,
+			      err);
 	if (s) {
 		s->addr = b->layout.ram[0].start;
 	}

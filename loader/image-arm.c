@@ -59,7 +59,7 @@ typedef unsigned long long ull;
 /* kexec-tools' zImage rules (kexec/arch/arm/kexec-zImage.c, facts) */
 #define KEXEC_TEXT_OFFSET	0x8000u
 #define KEXEC_RUN_EXTRA		0x11000u	/* "stack (4k) + malloc (64k)" */
-#define KEXEC_RATIO		5u	/* ratio 4, plus the zImage itself */
+#define KEXEC_RATIO		5u	/* ratio 4, plus the zImage */
 
 static uint64_t page_up(uint64_t x)
 {
@@ -222,7 +222,8 @@ static int parse_klsz(const char *name, const uint8_t *buf,
 		return charon_errf(err, -EINVAL,
 				   "zImage: %s: decompressed size 0x%x (at 0x%x) + bss 0x%x (at 0x%x) is more than the %llu MiB a kernel can occupy",
 				   name, zi->inflated, zi->size_ptr, zi->bss,
-				   o + 4, (ull)(CHARON_ZIMAGE_MAX_KERNEL >> 20));
+				   o + 4,
+				   (ull)(CHARON_ZIMAGE_MAX_KERNEL >> 20));
 	}
 	if (words >= 3) {
 		zi->text_offset = charon_get32(p + 8, CHARON_LE);
@@ -240,7 +241,8 @@ static int parse_klsz(const char *name, const uint8_t *buf,
 			return charon_errf(err, -EINVAL,
 					   "zImage: %s: MALLOC_SIZE at 0x%x (KLSZ word 3) is 0x%x, expected 1 byte to %llu MiB",
 					   name, o + 12, zi->malloc_size,
-					   (ull)(CHARON_ZIMAGE_MAX_MALLOC >> 20));
+					   (ull)(CHARON_ZIMAGE_MAX_MALLOC >>
+						 20));
 		}
 	}
 	zi->has_sizes = true;
@@ -333,7 +335,8 @@ static void derive(const char *name, struct charon_zimage *zi)
 		zi->out_size = zi->inflated;
 		zi->kernel_size = (uint64_t)zi->inflated + zi->bss;
 	} else {
-		zi->out_size = (uint64_t)zi->size * CHARON_ZIMAGE_NO_TABLE_RATIO;
+		zi->out_size = (uint64_t)zi->size *
+			       CHARON_ZIMAGE_NO_TABLE_RATIO;
 		zi->kernel_size = zi->out_size;
 		charon_warnf("zImage: %s: no kernel size table (KLSZ tag; kernels before 4.15): assuming the decompressed kernel and its bss fit in %u x the zImage = 0x%llx bytes and any TEXT_OFFSET from 0x%x to 0x%x; a kernel that decompresses further will overwrite the initrd or DTB",
 			     name, CHARON_ZIMAGE_NO_TABLE_RATIO,
@@ -523,7 +526,8 @@ static bool fits(const struct charon_zimage *zi,
  * the lowest page at or above @load_min with a self-copy.  Each must keep
  * the zImage in the first 128 MiB and the whole footprint in the bank.
  *
- * Return: 0, or -ENOSPC when no address works.
+ * Return: 0, -ERANGE for RAM that is empty or not below 4 GiB, or -ENOSPC
+ * when no address works.
  */
 int charon_zimage_place(const char *name, const struct charon_zimage *zi,
 			uint64_t ram_start, uint64_t ram_end,
@@ -533,6 +537,11 @@ int charon_zimage_place(const char *name, const struct charon_zimage *zi,
 	uint64_t base, cand[4];
 	unsigned int i;
 
+	if (ram_end <= ram_start || ram_end > CHARON_ZIMAGE_ADDR_LIMIT) {
+		return charon_errf(err, -ERANGE,
+				   "zImage: %s: RAM [0x%llx, 0x%llx) is empty or reaches past 4 GiB; an arm kernel is placed with 32-bit physical addresses",
+				   name, (ull)ram_start, (ull)ram_end);
+	}
 	base = (ram_start + CHARON_ZIMAGE_WINDOW - 1) &
 	       ~(CHARON_ZIMAGE_WINDOW - 1);
 	if (base >= ram_end) {
@@ -558,7 +567,8 @@ int charon_zimage_place(const char *name, const struct charon_zimage *zi,
 	return charon_errf(err, -ENOSPC,
 			   "zImage: %s: no load address in [0x%llx, 0x%llx) keeps the decompressor's footprint (kernel 0x%llx bytes at 0x%llx + TEXT_OFFSET 0x%llx, decompressor 0x%llx bytes) inside RAM [0x%llx, 0x%llx)",
 			   name, (ull)load_min,
-			   (ull)(base + CHARON_ZIMAGE_WINDOW), (ull)zi->kernel_size,
+			   (ull)(base + CHARON_ZIMAGE_WINDOW),
+			   (ull)zi->kernel_size,
 			   (ull)base, (ull)zi->text_hi,
 			   (ull)(zi->run_size + zi->malloc_used),
 			   (ull)ram_start, (ull)ram_end);

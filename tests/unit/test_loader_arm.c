@@ -542,6 +542,13 @@ static void test_zimage_place(void **state)
 					     RAM + MiB(64), 0, &fp, &err),
 			 -ENOSPC);
 	assert_msg(err, "RAM [0x40100000, 0x44000000) holds no 128 MiB boundary");
+	assert_int_equal(charon_zimage_place("z", &zi, 0xc0000000,
+					     0x140000000ull, 0, &fp, &err),
+			 -ERANGE);
+	assert_string_equal(err.msg,
+			    "zImage: z: RAM [0xc0000000, 0x140000000) is empty or reaches past 4 GiB; an arm kernel is placed with 32-bit physical addresses");
+	assert_int_equal(charon_zimage_place("z", &zi, RAM, RAM, 0, &fp,
+					     &err), -ERANGE);
 
 	/* a kernel of 126 MiB: it has to copy itself; still placed */
 	z.inflated = (uint32_t)MiB(126);
@@ -781,9 +788,9 @@ static void test_atags_mem(void **state)
 {
 	struct charon_mem_range holes[] = {
 		{ 0x7fff0000, 0x10000 },	/* stub at the top */
-		{ 0x48000000, 0x1000000 },	/* reservations, overlapping */
+		{ 0x48000000, 0x1000000 },	/* overlapping reservations */
 		{ 0x48800000, 0x1000000 },
-		{ 0x40000000, 0x800 },		/* a part page at the start */
+		{ 0x40000000, 0x800 },		/* part of a page */
 		{ 0x100000000ull, 0x1000 },	/* beyond RAM: no effect */
 	};
 	struct charon_mem_range out[8];
@@ -1124,6 +1131,12 @@ static void test_plan_arm_errors(void **state)
 	charon_boot_free(&b);
 	assert_string_equal(err.msg,
 			    "--stub-addr 0x100000000: the arm stub must lie below 4 GiB (32-bit physical addresses)");
+	o.stub_addr = 0xfffffffffffff000ull;	/* would wrap */
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ERANGE);
+	charon_boot_free(&b);
+	o.stub_addr = 0xffff8000;		/* straddles 4 GiB */
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ERANGE);
+	charon_boot_free(&b);
 	/* a stub inside the footprint */
 	o.stub_addr = RAM + MiB(16);
 	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);

@@ -18,10 +18,10 @@
 #include <charon/layout.h>
 
 #define CHARON_ATAG_NONE	0x00000000u
-#define CHARON_ATAG_CORE	0x54410001u	/* flags, pagesize, rootdev */
+#define CHARON_ATAG_CORE	0x54410001u	/* flags pagesize rootdev */
 #define CHARON_ATAG_MEM		0x54410002u	/* size, start */
-#define CHARON_ATAG_CMDLINE	0x54410009u	/* NUL-terminated string */
-#define CHARON_ATAG_INITRD2	0x54420005u	/* start, size (physical) */
+#define CHARON_ATAG_CMDLINE	0x54410009u	/* a C string */
+#define CHARON_ATAG_INITRD2	0x54420005u	/* start, size */
 
 /* COMMAND_LINE_SIZE of arm kernels, the NUL included */
 #define CHARON_ATAG_CMDLINE_MAX	1024u

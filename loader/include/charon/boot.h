@@ -55,16 +55,16 @@ struct charon_boot_seg {
 };
 
 #define CHARON_BOOT_SEG_KERNEL	0
-#define CHARON_BOOT_MAX_SEGS	3	/* kernel, initrd, dtb (or atags) */
+#define CHARON_BOOT_MAX_SEGS	3	/* kernel, initrd, dtb/atags */
 
 /* r1 with a device tree (booting.rst: "~0 when using a device tree") */
 #define CHARON_ARM_MACH_DT	0xffffffffu
 
 /* the arm kernel: a zImage and what its decompressor will overwrite */
 struct charon_boot_arm {
-	struct charon_zimage zimage;	/* data moved to the kernel segment */
+	struct charon_zimage zimage;	/* data: moved to seg[0] */
 	struct charon_zimage_fp fp;
-	uint64_t fp_end;	/* page-aligned footprint end: first free byte */
+	uint64_t fp_end;	/* footprint end, page aligned */
 	bool atags;		/* r2 is an ATAG list, not the DTB */
 	uint32_t machine_type;	/* r1 */
 };

@@ -2,9 +2,9 @@
 /*
  * The Linux arm zImage (arch/arm/boot/compressed/head.S, vmlinux.lds.S):
  *
- *	0x24 u32 magic 0x016f2818	0x34 u32 0x45454545: a tag table follows
- *	0x28 u32 start (0: PIC)		0x38 u32 offset of that tag table
- *	0x2c u32 end (_edata)		0x3c     (EFI zImages: PE header offset)
+ *	0x24 u32 magic 0x016f2818	0x34 u32 0x45454545: a tag table
+ *	0x28 u32 start (0: PIC)		0x38 u32 the tag table's offset
+ *	0x2c u32 end (_edata)		0x3c u32 (EFI: PE header offset)
  *	0x30 u32 0x04030201 (endianness flag)
  *
  * All little-endian (a big-endian BE8 zImage has them byte-swapped and is
@@ -32,9 +32,11 @@
 #define CHARON_ZIMAGE_ENDIAN_FLAG	0x04030201u
 #define CHARON_ZIMAGE_MAGIC2		0x45454545u
 #define CHARON_ZIMAGE_TAG_KLSZ		0x5a534c4bu	/* "KLSZ" */
-#define CHARON_ZIMAGE_HDR_SIZE		0x3c	/* through the table offset */
+#define CHARON_ZIMAGE_HDR_SIZE		0x3c	/* to 0x38's word */
 
-/* the decompressor puts the kernel at (its PC & ~(128 MiB - 1)) + TEXT_OFFSET */
+/* 32-bit physical addresses: everything placed lies below this */
+#define CHARON_ZIMAGE_ADDR_LIMIT	((uint64_t)1 << 32)
+/* the kernel goes to (the decompressor's PC & ~(128 MiB - 1)) + TEXT_OFFSET */
 #define CHARON_ZIMAGE_WINDOW		((uint64_t)128 << 20)
 /* booting.rst: load the zImage above 32 MiB to spare it a self-copy */
 #define CHARON_ZIMAGE_LOAD_OFFSET	((uint64_t)32 << 20)
@@ -76,7 +78,7 @@ struct charon_zimage {
 	/* the tag table and its KLSZ tag */
 	bool has_table;		/* magic2 == CHARON_ZIMAGE_MAGIC2 */
 	bool has_klsz;		/* a KLSZ tag was found */
-	bool has_sizes;		/* ... with at least the two size words */
+	bool has_sizes;		/* ... with both size words */
 	uint32_t klsz_off;	/* file offset of the KLSZ tag */
 	uint32_t klsz_words;	/* its size field, header included */
 	uint32_t size_ptr;	/* word 0: offset of the decompressed size */
@@ -91,7 +93,7 @@ struct charon_zimage {
 	uint64_t text_lo;	/* TEXT_OFFSET, or the range it may take */
 	uint64_t text_hi;
 	uint64_t malloc_used;	/* the decompressor's heap */
-	uint64_t run_size;	/* image + bss + stack from the load address */
+	uint64_t run_size;	/* image + bss + stack */
 	bool run_exact;		/* run_size from SizeOfImage */
 	uint64_t code_bound;	/* head.S code lies below this offset */
 
@@ -115,11 +117,11 @@ struct charon_zimage_fp {
 	uint64_t base;		/* load & ~(128 MiB - 1): PHYS_OFFSET */
 	uint64_t kernel_lo;	/* base + TEXT_OFFSET (range if unknown) */
 	uint64_t kernel_hi;
-	uint64_t pgdir;		/* lowest page table byte below the kernel */
+	uint64_t pgdir;		/* lowest page table byte */
 	uint64_t out_end;	/* kernel_hi + decompressed size */
 	uint64_t kernel_end;	/* kernel_hi + decompressed size + bss */
 	uint64_t run_end;	/* load + run_size + malloc: run in place */
-	bool relocates;		/* it may copy itself past out_end first */
+	bool relocates;		/* may copy itself past out_end */
 	uint64_t reloc_end;	/* the copy's run-time end, at most */
 	uint64_t reloc_end_min;	/* ... at least (0 when sizes unknown) */
 	uint64_t start;		/* the footprint [start, end) */

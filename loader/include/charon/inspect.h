@@ -16,7 +16,7 @@
 #define CHARON_INSPECT_RAM_SIZE	((uint64_t)1 << 30)
 
 struct charon_inspect_opts {
-	uint64_t ram_base;	/* the RAM a zImage's footprint is shown for */
+	uint64_t ram_base;	/* RAM for a zImage's footprint */
 	uint64_t ram_size;
 };
 
