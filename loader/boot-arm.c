@@ -8,6 +8,7 @@
  * with ATAGs), r2 = the DTB (or the ATAG list).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,6 +193,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	struct charon_segment *head = NULL, *st, *k, *fk, *i = NULL, *d = NULL;
 	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
 	const struct charon_mem_range *ram = &l->ram[0];
+	uint64_t ram_end = ram->start + ram->size;
+	size_t n;
 	int rc;
 
 	if (o->ram_head_reserve) {
@@ -208,11 +211,24 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 		return -EINVAL;
 	}
 	st->addr = o->stub_addr;
+	/*
+	 * A stub placed high in this same (only) RAM range goes to its top,
+	 * before the low segments are placed: keep the footprint below it.
+	 */
+	if (!o->stub_addr_fixed && l->nr_ram == 1 &&
+	    ram->size > b->stub_size) {
+		ram_end = (ram_end - b->stub_size) & ~(b->stub.align - 1);
+	}
 
 	rc = charon_zimage_place(o->kernel_path, &arm->zimage, ram->start,
-				 ram->start + ram->size,
-				 ram->start + o->ram_head_reserve, &arm->fp,
-				 err);
+				 ram_end, ram->start + o->ram_head_reserve,
+				 &arm->fp, err);
+	if (rc && err && ram_end != ram->start + ram->size) {
+		n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof(err->msg) - n,
+			 "; the stub takes [0x%llx, 0x%llx)", (ull)ram_end,
+			 (ull)(ram->start + ram->size));
+	}
 	if (rc) {
 		return rc;
 	}

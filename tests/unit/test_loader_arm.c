@@ -1147,6 +1147,34 @@ static void test_plan_arm_errors(void **state)
 	assert_msg(err, msg);
 	arm_files_free(&pf);
 
+	/* RAM just large enough: the footprint stays below the stub */
+	tl_dtb_defaults(&dopt);
+	dopt.mem_size = 0x308000 + 0x120000 + TL_STUB_MEM_SIZE;
+	arm_files(&pf, NULL, &dopt);
+	arm_opts(&pf, &o);
+	o.initrd_path = NULL;
+	o.atags = true;		/* no room left for a DTB after it */
+	if (charon_arm_prepare(&o, &b, &err)) {
+		fail_msg("prepare: %s", err.msg);
+	}
+	assert_int_equal(b.seg[0].addr, RAM + 0x308000);
+	assert_int_equal(b.kernel.arm.fp_end, RAM + 0x428000);
+	assert_int_equal(b.stub_addr, RAM + 0x428000);
+	charon_boot_free(&b);
+	arm_files_free(&pf);
+	/* ... a page less: named */
+	dopt.mem_size -= 0x1000;
+	arm_files(&pf, NULL, &dopt);
+	arm_opts(&pf, &o);
+	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ENOSPC);
+	charon_boot_free(&b);
+	snprintf(msg, sizeof(msg),
+		 "zImage: %s: no load address in [0x40000000, 0x48000000) keeps the decompressor's footprint",
+		 pf.kernel);
+	assert_msg(err, msg);
+	assert_msg(err, "inside RAM [0x40000000, 0x40427000); the stub takes [0x40427000, 0x40437000)");
+	arm_files_free(&pf);
+
 	/* a reservation where the kernel decompresses to */
 	tl_dtb_defaults(&dopt);
 	dopt.resmem_start = RAM + 0x100000;
