@@ -12,8 +12,8 @@
  * two-word header, u32 id, payload; size 0 ends it.  The "KLSZ" tag
  * (0x5a534c4b, Linux 4.15+) carries the decompressed kernel's sizes:
  * word 0 the zImage offset of an unaligned u32 holding the decompressed
- * size, word 1 the kernel's bss size, and since 5.x word 2 TEXT_OFFSET
- * and word 3 the decompressor's MALLOC_SIZE.
+ * size, word 1 the kernel's bss size, and in later kernels (6.1 has
+ * them) word 2 TEXT_OFFSET and word 3 the decompressor's MALLOC_SIZE.
  *
  * The placement rule built on these (the decompressor's footprint) is
  * described in loader/image-arm.c and docs/arm.md.
