@@ -16,6 +16,13 @@ PROBE_RE = re.compile(
     r"x2=(?P<x2>[0-9a-f]{16}) x3=(?P<x3>[0-9a-f]{16}) el=(?P<el>\d) "
     r"sctlr=(?P<sctlr>[0-9a-f]{16}) daif=(?P<daif>[0-9a-f]{16}) "
     r"pc=(?P<pc>[0-9a-f]{16}) dtb=(?P<dtb>[0-9a-f]{8})")
+# tests/system/probe/arm.S
+ARM_PROBE_RE = re.compile(
+    r"PROBE: r0=(?P<r0>[0-9a-f]{8}) r1=(?P<r1>[0-9a-f]{8}) "
+    r"r2=(?P<r2>[0-9a-f]{8}) cpsr=(?P<cpsr>[0-9a-f]{8}) "
+    r"sctlr=(?P<sctlr>[0-9a-f]{8}) pc=(?P<pc>[0-9a-f]{8}) "
+    r"w0=(?P<w0>[0-9a-f]{8}) w1=(?P<w1>[0-9a-f]{8})")
+ARM_ATAG_RE = re.compile(r"^PROBE-ATAG:((?: [0-9a-f]{8})+)\s*$", re.M)
 
 
 class Result:
@@ -34,6 +41,18 @@ class Result:
         if not m:
             return None
         return {k: int(v, 16) for k, v in m.groupdict().items()}
+
+    def probe_arm(self):
+        """The arm probe's register line, as ints."""
+        m = ARM_PROBE_RE.search(self.out)
+        if not m:
+            return None
+        return {k: int(v, 16) for k, v in m.groupdict().items()}
+
+    def atags(self):
+        """The ATAG list the arm probe walked: [[size, tag, payload...]]."""
+        return [[int(w, 16) for w in m.group(1).split()]
+                for m in ARM_ATAG_RE.finditer(self.out)]
 
     def __str__(self):
         return "exit %s%s, output:\n%s" % (

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: MIT
+"""32-bit arm in QEMU virt (cortex-a15): the stub with our probe payload
+and with Debian's armmp kernel, in SVC mode and in HYP mode
+(virtualization=on).  Each test starts QEMU through `charon qemu` exactly
+as a user would."""
+import pytest
+
+from charonrun import run
+
+MODE_MASK, MODE_SVC, MODE_HYP = 0x1F, 0x13, 0x1A
+PSR_A, PSR_I, PSR_F = 1 << 8, 1 << 7, 1 << 6
+SCTLR_M, SCTLR_C = 1 << 0, 1 << 2
+FDT_MAGIC_LE = 0xEDFE0DD0	# 0xd00dfeed stored big-endian, read as a LE word
+ATAG_CORE, ATAG_MEM, ATAG_CMDLINE = 0x54410001, 0x54410002, 0x54410009
+ATAG_INITRD2, ATAG_NONE = 0x54420005, 0
+PAGE = 4096
+
+
+@pytest.fixture(scope="module")
+def arm(build_dir):
+    files = {
+        "charon": build_dir / "host" / "charon",
+        "stub": build_dir / "arm" / "charon-stub.bin",
+        "probe": build_dir / "arm" / "probe.bin",
+        "kernel": build_dir / "kernels" / "arm" / "vmlinuz",
+        "initrd": build_dir / "initramfs" / "arm.cpio.gz",
+    }
+    for name, path in files.items():
+        assert path.exists(), f"{name}: {path} missing (make check-build)"
+    return files
+
+
+@pytest.fixture
+def charon_qemu(arm, tmp_path):
+    """charon qemu --arch arm with the built stub, files kept in tmp_path."""
+    def go(*extra, timeout=120, stop_after=None):
+        args = ["qemu", "--arch", "arm", "--stub", arm["stub"],
+                "--workdir", tmp_path / "work"] + list(extra)
+        return run(arm["charon"], args, timeout=timeout, stop_after=stop_after)
+    return go
+
+
+@pytest.mark.parametrize("hyp", [False, True], ids=["svc", "hyp"])
+def test_probe_handover(arm, charon_qemu, hyp):
+    r = charon_qemu("--kernel", arm["probe"], "--verbose-stub",
+                    *(["--el2"] if hyp else []))
+    p = r.probe_arm()
+    assert p, r
+    lay = r.layout()
+    assert "kernel" in lay and "dtb" in lay, r
+    mode = MODE_HYP if hyp else MODE_SVC
+    assert ("arm HYP mode" if hyp else "arm SVC mode") in r.out, r
+    assert "charon: all 2 regions verified" in r.out, r
+    # booting.rst: r0 = 0, r1 = ~0 with a DTB, r2 = the DTB
+    assert p["r0"] == 0 and p["r1"] == 0xFFFFFFFF, r
+    assert p["r2"] == lay["dtb"][0] and p["w0"] == FDT_MAGIC_LE, r
+    # entered at the zImage, in the stub's own mode, IRQ/FIQ/aborts masked
+    assert p["pc"] == lay["kernel"][0], r
+    assert p["cpsr"] & MODE_MASK == mode, r
+    assert p["cpsr"] & (PSR_A | PSR_I | PSR_F) == PSR_A | PSR_I | PSR_F, r
+    # MMU and D-cache off (HSCTLR in HYP)
+    assert p["sctlr"] & (SCTLR_M | SCTLR_C) == 0, r
+    assert r.status == 0, r
+
+
+def test_atags_handover(arm, charon_qemu):
+    mach = 0x8E0		# vexpress; any number the loader is given
+    append = "console=ttyAMA0 charon.test=atags"
+    r = charon_qemu("--kernel", arm["probe"], "--initrd", arm["initrd"],
+                    "--atags", "--machine-type", hex(mach),
+                    "--append", append)
+    p = r.probe_arm()
+    assert p, r
+    lay = r.layout()
+    assert "atags" in lay and "dtb" not in lay, r
+    assert p["r0"] == 0 and p["r1"] == mach and p["r2"] == lay["atags"][0], r
+    assert p["w1"] == ATAG_CORE, r
+    tags = r.atags()
+    assert tags and tags[0][1] == ATAG_CORE and tags[0][0] == 5, r
+    assert tags[-1][:2] == [0, ATAG_NONE], r
+    by_tag = {}
+    for t in tags:
+        by_tag.setdefault(t[1], []).append(t)
+    # ATAG_MEM {size, start}: inside the 1 GiB at 0x40000000, clear of the
+    # stub (an ATAG list cannot reserve memory)
+    mem = by_tag[ATAG_MEM]
+    stub_start, stub_end = lay["stub"]
+    for t in mem:
+        size, start = t[2], t[3]
+        assert 0x40000000 <= start and start + size <= 0x80000000, r
+        assert start + size <= stub_start or start >= stub_end, r
+    assert sum(t[2] for t in mem) >= 0x3F000000, r
+    # ATAG_CMDLINE: the NUL-terminated command line in words
+    words = by_tag[ATAG_CMDLINE][0][2:]
+    text = b"".join(w.to_bytes(4, "little") for w in words).split(b"\0")[0]
+    assert text.decode() == append, r
+    # ATAG_INITRD2 {start, size} = where the loader put the initrd
+    ini = by_tag[ATAG_INITRD2][0]
+    assert ini[2] == lay["initrd"][0], r
+    assert ini[3] == lay["initrd"][1] - lay["initrd"][0], r
+    assert r.status == 0, r
+
+
+@pytest.mark.parametrize("addr", [0x48000000, 0x5FF00000, 0x7FE00000])
+def test_probe_relocated_stub(arm, charon_qemu, addr):
+    r = charon_qemu("--kernel", arm["probe"], "--stub-addr", hex(addr))
+    assert f"charon: stub at 0x{addr:x}-" in r.out, r
+    # the policy name comes through a pointer table: it reads right only
+    # if the stub's own R_ARM_RELATIVE relocations were applied
+    assert "on failure: test exit" in r.out, r
+    p = r.probe_arm()
+    assert p and p["pc"] == r.layout()["kernel"][0], r
+    assert r.status == 0, r
+
+
+@pytest.mark.parametrize("label", ["kernel", "initrd", "dtb"])
+def test_flipped_bit_is_refused(arm, charon_qemu, label):
+    r = charon_qemu("--kernel", arm["probe"], "--initrd", arm["initrd"],
+                    "--flip-bit", label)
+    assert f"'{label}' at 0x" in r.out and "SHA-256 MISMATCH" in r.out, r
+    assert "FAILED: refusing to boot" in r.out, r
+    for other in {"kernel", "initrd", "dtb"} - {label}:
+        assert f"'{other}' at 0x" not in r.out, r
+    assert "PROBE:" not in r.out, r
+    assert r.status == 1, r
+
+
+@pytest.mark.parametrize("hyp", [False, True], ids=["svc", "hyp"])
+def test_debian_kernel_boots(arm, charon_qemu, hyp):
+    tag = f"charon.test={'hyp' if hyp else 'svc'}"
+    r = charon_qemu("--kernel", arm["kernel"], "--initrd", arm["initrd"],
+                    "--append", f"console=ttyAMA0 panic=-1 {tag}",
+                    *(["--el2"] if hyp else []), timeout=600)
+    assert "charon: all 3 regions verified" in r.out, r
+    assert ("arm HYP mode" if hyp else "arm SVC mode") in r.out, r
+    # the tightest placement we allow: the initrd starts on the first page
+    # after the decompressor's whole footprint, and the boot still lands
+    lay = r.layout()
+    fp_end = lay["footprint"][1]
+    assert lay["initrd"][0] == (fp_end + PAGE - 1) // PAGE * PAGE, r
+    marker = [line for line in r.out.splitlines()
+              if line.startswith("CHARON-MARKER: booted cmdline=")]
+    assert marker and tag in marker[0], r
+    if hyp:
+        assert "CPU: All CPU(s) started in HYP mode" in r.out, r
+    else:
+        assert "CPU: All CPU(s) started in SVC mode" in r.out, r
