@@ -32,6 +32,12 @@
 #define CHARON_HDR_OFF_ARM64	0x40	/* after the Linux arm64 Image header */
 #define CHARON_HDR_OFF_ARM	0x40	/* after the zImage header (0x24..0x3f) */
 #define CHARON_HDR_OFF_X86_64	0x40	/* after the 64-bit entry's jump */
+#define CHARON_HDR_OFF_PPC64	0x100	/* after the 256-byte entry block */
+
+/* ppc64: the entry block, the stub's first bytes (docs/abi.md) */
+#define CHARON_PPC64_BLOCK_SIZE	0x100
+#define CHARON_PPC64_RUN_AT_LOAD 0x5c	/* __run_at_load, in block and kernel */
+#define CHARON_PPC64_RUN0	0x72756e30u	/* "run0": may run at load */
 
 /* charon_image_header.arch */
 #define CHARON_ARCH_ARM64	1u
@@ -73,13 +79,24 @@
 #define CHARON_X86_ENTRY_64	0u
 #define CHARON_X86_ENTRY_32	1u
 
+/*
+ * ppc64: raw[] indexes.  OPAL base and entry (0: none; then the stub uses
+ * r8/r9 as firmware left them, if it was started by firmware); FLAGS:
+ * the kernel's endianness and the run-at-load request.
+ */
+#define CHARON_PPC64_OPAL_BASE	0
+#define CHARON_PPC64_OPAL_ENTRY	1
+#define CHARON_PPC64_FLAGS	2
+#define CHARON_PPC64_F_KERNEL_LE	(1u << 0)	/* enter with MSR_LE set */
+#define CHARON_PPC64_F_RUN_AT_LOAD	(1u << 1)	/* write 1 to 0x5c */
+
 /* charon_console.kind */
 #define CHARON_CON_NONE		0u
 #define CHARON_CON_PL011	1u
 #define CHARON_CON_NS16550_MMIO	2u
 #define CHARON_CON_NS16550_IO	3u
-#define CHARON_CON_OPAL		4u
-#define CHARON_CON_HVTERM	5u
+#define CHARON_CON_OPAL		4u	/* OPAL console, base = terminal */
+#define CHARON_CON_HVTERM	5u	/* H_PUT_TERM_CHAR, base = vtermno */
 
 #ifndef __ASSEMBLY__
 /*
