@@ -42,6 +42,7 @@ SECTIONS
 		*(.text .text.*)
 		*(.plt) *(.iplt) *(.plt.got)
 		*(.glue_7) *(.glue_7t) *(.vfp11_veneer) *(.v4_bx)
+		*(.sfpr) *(.glink)
 	}
 	ASSERT(SIZEOF(.text) > 0, "no code")
 
