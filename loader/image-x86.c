@@ -139,12 +139,19 @@ static int check_sizes(const char *name, size_t len,
 	}
 	img->pm_size = len - img->setup_size;
 	sys_bytes = (uint64_t)img->syssize * 16;
-	if (img->syssize == 0 || sys_bytes > img->pm_size) {
+	if (sys_bytes > img->pm_size) {
 		return charon_errf(err, -EINVAL,
-				   "kernel: %s: syssize at 0x1f4 is 0x%x (0x%llx bytes of protected-mode code), but 0x%zx bytes follow the setup at 0x%zx%s",
+				   "kernel: %s: syssize at 0x1f4 is 0x%x (0x%llx bytes of protected-mode code), but 0x%zx bytes follow the setup at 0x%zx: truncated",
 				   name, img->syssize, (ull)sys_bytes,
-				   img->pm_size, img->setup_size,
-				   img->syssize ? ": truncated" : "");
+				   img->pm_size, img->setup_size);
+	}
+	/*
+	 * The kernel's build always sets it; GRUB, QEMU and kexec-tools take
+	 * the file's size whatever it says, and so do we.
+	 */
+	if (img->syssize == 0) {
+		charon_warnf("kernel: %s: syssize at 0x1f4 is 0 (a kernel's build sets it); loading the 0x%zx bytes after the setup at 0x%zx",
+			     name, img->pm_size, img->setup_size);
 	}
 	pay_end = (uint64_t)img->payload_offset + img->payload_length;
 	if (img->payload_length && pay_end > img->pm_size) {
@@ -227,7 +234,7 @@ static void read_version_str(const uint8_t *buf,
  * kernel_alignment.  Rejects a bad boot_flag or "HdrS" magic, an older
  * protocol, a file shorter than the setup (setup_sects, 0 meaning 4) plus
  * syssize paragraphs or the payload, and an init_size smaller than the
- * protected-mode kernel.
+ * protected-mode kernel.  A syssize of 0 is only warned about.
  *
  * Return: 0 or -EINVAL.
  */
