@@ -345,15 +345,28 @@ static uint64_t cap_at(uint64_t limit, uint64_t cap)
 	return limit;
 }
 
+/*
+ * As high as it fits, or as low as it fits from @min and, failing that,
+ * anywhere; then fixed there.
+ */
 static int add_fixed(struct charon_layout *l, const char *name,
-		     uint64_t size, uint64_t align, uint64_t min,
+		     uint64_t size, uint64_t align, bool high, uint64_t min,
 		     uint64_t max_end, uint64_t *addr, struct charon_err *err)
 {
 	struct charon_segment *s;
 	int rc;
 
-	rc = charon_x86_pick(l, name, size, align, true, min, max_end, addr,
-			     err);
+	if (high) {
+		rc = charon_x86_pick(l, name, size, align, true, 0, max_end,
+				     addr, err);
+	} else {
+		rc = charon_x86_pick(l, name, size, align, false, min,
+				     max_end, addr, NULL);
+		if (rc == -ENOSPC) {
+			rc = charon_x86_pick(l, name, size, align, false, 0,
+					     max_end, addr, err);
+		}
+	}
 	if (rc) {
 		return rc;
 	}
@@ -374,13 +387,17 @@ static int add_fixed(struct charon_layout *l, const char *name,
  * @cmdline_len: length of the command line, without its NUL
  * @initrd_size: bytes of initrd, 0 for none
  * @entry32: the kernel is entered through the 32-bit boot protocol
+ * @where: CHARON_X86_HIGH or CHARON_X86_AFTER_KERNEL (below)
  * @limit: no segment may end above this (0: none), e.g. 4 GiB when the
  *	stub maps only the first 4 GiB
  * @out: the addresses
  * @err: error message on failure
  *
- * The kernel goes as charon_x86_kernel_add() says.  The rest go as high
- * as they fit: the initrd page-aligned, ending at or below
+ * The kernel goes as charon_x86_kernel_add() says.  The rest go, in the
+ * order initrd, boot_params, command line, as high as they fit
+ * (CHARON_X86_HIGH), or each at the lowest fit at or above the end of the
+ * kernel's footprint, else the lowest fit anywhere
+ * (CHARON_X86_AFTER_KERNEL): the initrd page-aligned, ending at or below
  * initrd_addr_max + 1 unless the kernel sets XLF_CAN_BE_LOADED_ABOVE_4G;
  * boot_params (one page) and the command line (16-byte aligned) below
  * 4 GiB unless the kernel is entered in 64-bit mode and sets
@@ -392,11 +409,13 @@ static int add_fixed(struct charon_layout *l, const char *name,
 int charon_x86_place_boot(struct charon_layout *l,
 			  const struct charon_x86_image *img,
 			  size_t cmdline_len, uint64_t initrd_size,
-			  bool entry32, uint64_t limit,
-			  struct charon_x86_place *out,
+			  bool entry32, enum charon_x86_where where,
+			  uint64_t limit, struct charon_x86_place *out,
 			  struct charon_err *err)
 {
 	bool above = !!(img->xloadflags & CHARON_X86_XLF_ABOVE_4G);
+	bool high = where == CHARON_X86_HIGH;
+	uint64_t from;
 	uint64_t ptr_max = cap_at(limit, !above || entry32 ?
 				  CHARON_X86_4G : 0);
 	uint64_t initrd_max;
@@ -412,10 +431,11 @@ int charon_x86_place_boot(struct charon_layout *l,
 	if (rc) {
 		return rc;
 	}
+	from = out->kernel.addr + out->kernel.size;
 	if (initrd_size) {
 		initrd_max = above ? 0 : (uint64_t)img->initrd_addr_max + 1;
 		out->initrd_size = round_up(initrd_size, PAGE);
-		rc = add_fixed(l, "initrd", out->initrd_size, PAGE, 0,
+		rc = add_fixed(l, "initrd", out->initrd_size, PAGE, high, from,
 			       cap_at(limit, initrd_max), &out->initrd_addr,
 			       err);
 		if (rc) {
@@ -423,15 +443,15 @@ int charon_x86_place_boot(struct charon_layout *l,
 			return rc;
 		}
 	}
-	rc = add_fixed(l, "boot_params", CHARON_BP_SIZE, PAGE, 0, ptr_max,
-		       &out->bp_addr, err);
+	rc = add_fixed(l, "boot_params", CHARON_BP_SIZE, PAGE, high, from,
+		       ptr_max, &out->bp_addr, err);
 	if (rc) {
 		charon_err_prefix(err, "boot_params: ");
 		return rc;
 	}
 	out->cmdline_size = cmdline_len + 1;
-	rc = add_fixed(l, "cmdline", out->cmdline_size, 16, 0, ptr_max,
-		       &out->cmdline_addr, err);
+	rc = add_fixed(l, "cmdline", out->cmdline_size, 16, high, from,
+		       ptr_max, &out->cmdline_addr, err);
 	if (rc) {
 		charon_err_prefix(err, "cmdline: ");
 	}

@@ -552,8 +552,8 @@ static void test_place_boot_q35(void **state)
 
 	(void)state;
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(1), GiB(4));
-	CHECK(charon_x86_place_boot(&l, img, 13, 0x500001, false, GiB(4),
-				    &p, &err));
+	CHECK(charon_x86_place_boot(&l, img, 13, 0x500001, false,
+				    CHARON_X86_HIGH, GiB(4), &p, &err));
 	assert_int_equal(p.kernel.addr, 0x1000000);
 	assert_int_equal(p.initrd_size, 0x501000);
 	assert_int_equal(p.initrd_addr, top - 0x501000);
@@ -573,12 +573,59 @@ static void test_place_boot_q35(void **state)
 
 	/* no initrd */
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(1), GiB(4));
-	CHECK(charon_x86_place_boot(&l, img, 0, 0, false, GiB(4), &p,
-				    &err));
+	CHECK(charon_x86_place_boot(&l, img, 0, 0, false, CHARON_X86_HIGH,
+				    GiB(4), &p, &err));
 	assert_int_equal(p.initrd_addr, 0);
 	assert_int_equal(p.bp_addr, top - 0x1000);
 	assert_int_equal(p.cmdline_size, 1);
 	assert_null(charon_layout_find(&l, "initrd"));
+	charon_x86_image_free(img);
+}
+
+/*
+ * After the kernel: the order initrd, boot_params, cmdline from the end
+ * of the kernel's footprint; below the kernel only when nothing fits
+ * above it
+ */
+static void test_place_boot_after_kernel(void **state)
+{
+	struct charon_x86_image *img = bz_img();
+	struct charon_x86_place p;
+	struct charon_layout l;
+	struct charon_segment *s;
+	struct charon_err err = { "" };
+	uint64_t kend = 0x1000000 + 0x402000;
+
+	(void)state;
+	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(1), GiB(4));
+	CHECK(charon_x86_place_boot(&l, img, 13, 0x500001, false,
+				    CHARON_X86_AFTER_KERNEL, GiB(4), &p,
+				    &err));
+	assert_int_equal(p.kernel.addr, 0x1000000);
+	assert_int_equal(p.initrd_addr, kend);
+	assert_int_equal(p.bp_addr, kend + 0x501000);
+	assert_int_equal(p.cmdline_addr, p.bp_addr + 0x1000);
+
+	/* a fixed range right after the kernel is stepped over */
+	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(1), GiB(4));
+	s = charon_layout_add(&l, "stub", 0x10000, 4096, CHARON_PLACE_FIXED,
+			      &err);
+	assert_non_null(s);
+	s->addr = kend + 0x1000;
+	CHECK(charon_x86_place_boot(&l, img, 0, 0x1000, false,
+				    CHARON_X86_AFTER_KERNEL, GiB(4), &p,
+				    &err));
+	assert_int_equal(p.initrd_addr, kend);
+	assert_int_equal(p.bp_addr, kend + 0x11000);
+
+	/* no room left above the kernel: the lowest fit below it */
+	layout_qemu(&l, CHARON_QEMU_X86_Q35, MiB(64), GiB(4));
+	CHECK(charon_x86_place_boot(&l, img, 0, 0x3fdf000 - kend, false,
+				    CHARON_X86_AFTER_KERNEL, GiB(4), &p,
+				    &err));
+	assert_int_equal(p.kernel.addr, 0x1000000);
+	assert_int_equal(p.initrd_addr, kend);
+	assert_int_equal(p.bp_addr, MiB(1));
 	charon_x86_image_free(img);
 }
 
@@ -592,42 +639,45 @@ static void test_place_boot_limits(void **state)
 	(void)state;
 	/* above-4G kernel, no limit: initrd and boot_params at the top */
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(8), 0);
-	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), false, 0, &p,
-				    &err));
+	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), false, CHARON_X86_HIGH,
+				    0, &p, &err));
 	assert_int_equal(p.initrd_addr, 0x280000000ull - MiB(8));
 	assert_int_equal(p.bp_addr, p.initrd_addr - 0x1000);
 
 	/* a stub that maps 4 GiB: everything below */
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(8), 0);
-	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), false, GiB(4), &p,
-				    &err));
+	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), false, CHARON_X86_HIGH,
+				    GiB(4), &p, &err));
 	assert_int_equal(p.initrd_addr, 0x7ffdf000 - MiB(8));
 	assert_true(p.cmdline_addr + p.cmdline_size <= GiB(4));
 
 	/* 32-bit entry: pointers below 4 GiB, the initrd may stay high */
 	layout_qemu(&l, CHARON_QEMU_X86_Q35, GiB(8), 0);
-	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), true, 0, &p, &err));
+	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), true, CHARON_X86_HIGH,
+				    0, &p, &err));
 	assert_int_equal(p.initrd_addr, 0x280000000ull - MiB(8));
 	assert_int_equal(p.bp_addr, 0x7ffdf000 - 0x1000);
 
 	/* no XLF_CAN_BE_LOADED_ABOVE_4G: initrd ends at initrd_addr_max + 1 */
 	img->xloadflags = CHARON_X86_XLF_KERNEL_64;
 	layout_qemu(&l, CHARON_QEMU_X86_PC, GiB(3), 0);
-	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), false, 0, &p,
-				    &err));
+	CHECK(charon_x86_place_boot(&l, img, 10, MiB(8), false, CHARON_X86_HIGH,
+				    0, &p, &err));
 	assert_int_equal(p.initrd_addr, 0x80000000 - MiB(8));
 	assert_int_equal(p.bp_addr, 0xbffe0000 - 0x1000);
 
 	/* a command line the kernel cannot take */
 	layout_qemu(&l, CHARON_QEMU_X86_PC, GiB(3), 0);
-	assert_int_equal(charon_x86_place_boot(&l, img, 0x800, 0, false, 0,
-					       &p, &err), -E2BIG);
+	assert_int_equal(charon_x86_place_boot(&l, img, 0x800, 0, false,
+					       CHARON_X86_HIGH, 0, &p, &err),
+			 -E2BIG);
 	assert_msg(err, "cmdline: 2048 bytes, more than the kernel's cmdline_size (0x7ff, at 0x238)");
 
 	/* an initrd too large for the window */
 	layout_qemu(&l, CHARON_QEMU_X86_PC, GiB(3), 0);
-	assert_int_equal(charon_x86_place_boot(&l, img, 1, GiB(2), false, 0,
-					       &p, &err), -ENOSPC);
+	assert_int_equal(charon_x86_place_boot(&l, img, 1, GiB(2), false,
+					       CHARON_X86_HIGH, 0, &p, &err),
+			 -ENOSPC);
 	assert_msg(err, "initrd: layout: no room for initrd");
 	charon_x86_image_free(img);
 }
@@ -1309,6 +1359,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_kernel_fallback),
 		cmocka_unit_test(test_kernel_above_4g),
 		cmocka_unit_test(test_place_boot_q35),
+		cmocka_unit_test(test_place_boot_after_kernel),
 		cmocka_unit_test(test_place_boot_limits),
 		cmocka_unit_test(test_bp_fields),
 		cmocka_unit_test(test_bp_above_4g),

@@ -110,11 +110,22 @@ int charon_e820_layout(const struct charon_e820 *t, uint64_t min,
 		       uint64_t max_end, struct charon_layout *l,
 		       struct charon_err *err);
 
+/* where charon_x86_place_boot() puts initrd, boot_params and cmdline */
+enum charon_x86_where {
+	CHARON_X86_HIGH,	/* as high as they fit (kexec-tools, GRUB) */
+	/*
+	 * bottom-up from the kernel's end: for firmware that runs after
+	 * they are loaded and allocates scratch memory top-down (QEMU's
+	 * SeaBIOS and its option ROMs)
+	 */
+	CHARON_X86_AFTER_KERNEL,
+};
+
 int charon_x86_place_boot(struct charon_layout *l,
 			  const struct charon_x86_image *img,
 			  size_t cmdline_len, uint64_t initrd_size,
-			  bool entry32, uint64_t limit,
-			  struct charon_x86_place *out,
+			  bool entry32, enum charon_x86_where where,
+			  uint64_t limit, struct charon_x86_place *out,
 			  struct charon_err *err);
 int charon_x86_boot_params(const char *name,
 			   const struct charon_x86_image *img,
