@@ -20,7 +20,7 @@ typedef unsigned long long ull;
  * charon_boot_add_seg() - append a loaded segment to a plan
  * @b: the plan (room for CHARON_BOOT_MAX_SEGS; a programming error
  *	otherwise)
- * @label: "kernel", "initrd", "dtb", "atags"
+ * @label: "kernel", "initrd", "dtb", "atags", "boot_params", "cmdline"
  * @src: the file the bytes came from
  * @data: the bytes; the plan owns them from now on
  * @len: their length
@@ -197,7 +197,7 @@ int charon_boot_fill_params(const struct charon_boot_opts *o,
 /**
  * charon_boot_seg_find() - a loaded segment by label
  * @b: the plan
- * @label: "kernel", "initrd" or "dtb"
+ * @label: "kernel", "initrd", "dtb", ...
  *
  * Return: the segment or NULL.
  */
@@ -418,6 +418,9 @@ void charon_boot_free(struct charon_boot *b)
 		break;
 	case CHARON_ARCH_ARM:
 		charon_zimage_free(&b->kernel.arm.zimage);
+		break;
+	case CHARON_ARCH_X86_64:
+		charon_x86_image_free(&b->kernel.x86.img);
 		break;
 	default:
 		break;

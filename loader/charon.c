@@ -2,7 +2,7 @@
 /*
  * charon: the host-side loader's command line.
  *
- *	charon qemu --arch arm64|arm --kernel K [options] [-- qemu args]
+ *	charon qemu --arch arm64|arm|x86_64 --kernel K [options] [-- qemu ...]
  *	charon inspect [--ram-base A] [--ram-size S] FILE
  *
  * Exit codes: 0 success, 1 runtime error, 2 usage error.  `charon qemu`
@@ -20,6 +20,7 @@
 
 #include <abi/params.h>
 #include <charon/boot.h>
+#include <charon/bootparams.h>
 #include <charon/digest.h>
 #include <charon/file.h>
 #include <charon/inspect.h>
@@ -32,6 +33,10 @@
 #define EXIT_USAGE	2
 
 #define MAX_HOOKS	8
+
+/* x86_64 under QEMU: the stub is entered by PVH, paging off */
+#define X86_STUB_ALIGN	4096ull
+#define X86_4G		((uint64_t)1 << 32)
 
 /*
  * QEMU's arm boot code loads the machine's own DTB at the start of RAM
@@ -48,9 +53,11 @@ static const char main_usage[] =
 "Prepare the charon stub and boot a kernel through it.\n"
 "\n"
 "Commands:\n"
-"  qemu      lay out stub, kernel, initrd and DTB and start QEMU with them\n"
+"  qemu      lay out stub, kernel, initrd and DTB (x86_64: boot_params) and\n"
+"            start QEMU with them\n"
 "  inspect   show a stub image's header and parameters, or a kernel's header\n"
-"            (arm64 Image, arm zImage with its decompression footprint)\n"
+"            (arm64 Image, arm zImage with its decompression footprint,\n"
+"            x86 bzImage)\n"
 "  help [COMMAND]  this text, or a command's\n"
 "\n"
 "Options:\n"
@@ -63,34 +70,45 @@ static const char main_usage[] =
 static const char qemu_usage[] =
 "Usage: charon qemu --arch ARCH --kernel FILE [OPTIONS] [-- QEMU-ARGS...]\n"
 "\n"
-"Lay out the stub, the kernel, the initrd and the DTB in the machine's RAM,\n"
-"fill the stub's parameter block (SHA-256 per segment) and exec QEMU, which\n"
-"starts the stub; the stub verifies every segment and boots the kernel.\n"
+"Lay out the stub, the kernel, the initrd and the DTB (x86_64: boot_params\n"
+"and the command line) in the machine's RAM, fill the stub's parameter block\n"
+"(SHA-256 per segment) and exec QEMU, which starts the stub; the stub\n"
+"verifies every segment and boots the kernel.\n"
 "\n"
 "Inputs:\n"
-"  --arch ARCH          target architecture (required): arm64 or arm\n"
+"  --arch ARCH          target architecture (required): arm64, arm or x86_64\n"
 "  --kernel FILE        arm64: Linux Image, plain or gzip-compressed;\n"
-"                       arm: zImage (required)\n"
+"                       arm: zImage; x86_64: bzImage (required)\n"
 "  --initrd FILE        initramfs/initrd\n"
-"  --append STRING      kernel command line (/chosen bootargs)\n"
-"  --dtb FILE           device tree to edit (default: the machine's own,\n"
-"                       from QEMU's -M ...,dumpdtb=)\n"
+"  --append STRING      kernel command line (arm, arm64: /chosen bootargs;\n"
+"                       x86_64: the cmdline segment, default empty)\n"
+"  --dtb FILE           arm, arm64: device tree to edit (default: the\n"
+"                       machine's own, from QEMU's -M ...,dumpdtb=)\n"
 "  --stub FILE          stub image (default: $CHARON_STUB, else\n"
 "                       <charon's dir>/../ARCH/charon-stub.bin)\n"
-"  --stub-addr ADDR     load the stub at ADDR (default: top of RAM)\n"
+"  --stub-addr ADDR     load the stub at ADDR (default: top of RAM;\n"
+"                       x86_64: top of the RAM below 4 GiB)\n"
 "  --atags              arm: hand the kernel an ATAG list, not the DTB\n"
 "  --machine-type N     arm, with --atags (required there): r1, the\n"
 "                       board's number from arch/arm/tools/mach-types\n"
+"  --entry32            x86_64: enter the kernel through the 32-bit boot\n"
+"                       protocol (at code32_start, paging off), not the\n"
+"                       64-bit one (at the load address + 0x200)\n"
+"  --kdump-backup SRC,DST,LEN  x86_64: the kdump backup region: the stub\n"
+"                       copies LEN bytes from SRC to DST after verifying,\n"
+"                       just before the jump (for a crash kernel: SRC 0,\n"
+"                       LEN 0xa0000, DST in its reserved RAM)\n"
 "\n"
-"Machine (also used to dump the DTB):\n"
-"  --machine M          QEMU machine (default: virt)\n"
-"  --cpu C              CPU model (default: cortex-a57; arm: cortex-a15)\n"
+"Machine (arm, arm64: also used to dump the DTB):\n"
+"  --machine M          QEMU machine (default: virt; x86_64: q35, or pc)\n"
+"  --cpu C              CPU model (default: cortex-a57; arm: cortex-a15;\n"
+"                       x86_64: QEMU's own)\n"
 "  --smp N              CPUs (default: 1)\n"
 "  --memory SIZE        RAM, QEMU -m syntax (default: 1G)\n"
-"  --el2                start at EL2, on arm in HYP mode (adds\n"
+"  --el2                arm64, arm: start at EL2, on arm in HYP mode (adds\n"
 "                       virtualization=on to -M)\n"
 "  --qemu BINARY        QEMU binary (default: qemu-system-aarch64; arm:\n"
-"                       qemu-system-arm)\n"
+"                       qemu-system-arm; x86_64: qemu-system-x86_64)\n"
 "\n"
 "Stub behaviour:\n"
 "  --fail POLICY        on a verification failure: halt, reset, poweroff or\n"
@@ -106,7 +124,8 @@ static const char qemu_usage[] =
 "Test hooks (for the test suite; they make the boot fail on purpose):\n"
 "  --flip-bit LABEL[:OFFSET]  after hashing, flip bit 0 of byte OFFSET\n"
 "                       (default: the middle) of segment LABEL (kernel,\n"
-"                       initrd, dtb or atags) as loaded\n"
+"                       initrd, dtb or atags; x86_64: kernel, initrd,\n"
+"                       boot_params or cmdline) as loaded\n"
 "  --break-params WHAT  corrupt the filled parameter block: magic, version,\n"
 "                       size, nr-regions, overlap-stub, wrap\n"
 "\n"
@@ -120,6 +139,7 @@ static const char inspect_usage[] =
 "If FILE is a Linux arm64 Image (plain or gzip), print its header fields.\n"
 "If FILE is an arm zImage, print its header, size table and where its\n"
 "decompressor writes for RAM at ADDR of SIZE bytes.\n"
+"If FILE is an x86 bzImage, print its setup header fields.\n"
 "\n"
 "  --ram-base ADDR   RAM start for the zImage footprint (default: 0x40000000,\n"
 "                    QEMU virt)\n"
@@ -239,6 +259,11 @@ struct qemu_args {
 	char **extra;
 	size_t nr_extra;
 	bool machine_type_set;
+	bool x86;			/* --arch x86_64 */
+	bool dtb_set, el2_set;		/* what x86_64 refuses */
+	const char *backup;		/* --kdump-backup, as given */
+	struct charon_e820 e820;	/* x86_64: the machine's map */
+	char e820_name[64];
 };
 
 enum {
@@ -246,6 +271,7 @@ enum {
 	OPT_MACHINE, OPT_CPU, OPT_SMP, OPT_MEMORY, OPT_EL2, OPT_STUB,
 	OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB, OPT_WORKDIR, OPT_DRY_RUN,
 	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU, OPT_ATAGS, OPT_MACHINE_TYPE,
+	OPT_ENTRY32, OPT_KDUMP_BACKUP,
 };
 
 static const struct option qemu_opts[] = {
@@ -270,21 +296,130 @@ static const struct option qemu_opts[] = {
 	{ "qemu", required_argument, NULL, OPT_QEMU },
 	{ "atags", no_argument, NULL, OPT_ATAGS },
 	{ "machine-type", required_argument, NULL, OPT_MACHINE_TYPE },
+	{ "entry32", no_argument, NULL, OPT_ENTRY32 },
+	{ "kdump-backup", required_argument, NULL, OPT_KDUMP_BACKUP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool valid_flip(const char *s, bool have_initrd, bool atags)
+static bool is_label(const char *s, size_t n, const char *label)
+{
+	return n == strlen(label) && !strncmp(s, label, n);
+}
+
+static bool valid_flip(const char *s, bool have_initrd, bool atags, bool x86)
 {
 	size_t n = strcspn(s, ":");
 
-	if ((n == 6 && !strncmp(s, "kernel", 6)) ||
-	    (n == 3 && !strncmp(s, "dtb", 3) && !atags) ||
-	    (n == 5 && !strncmp(s, "atags", 5) && atags) ||
-	    (n == 6 && !strncmp(s, "initrd", 6) && have_initrd)) {
+	if (is_label(s, n, "kernel") ||
+	    (is_label(s, n, "initrd") && have_initrd)) {
 		return true;
 	}
-	return false;
+	if (x86) {
+		return is_label(s, n, "boot_params") ||
+		       is_label(s, n, "cmdline");
+	}
+	return (is_label(s, n, "dtb") && !atags) ||
+	       (is_label(s, n, "atags") && atags);
+}
+
+/* "SRC,DST,LEN": three numbers, LEN not 0, neither range wrapping */
+static int parse_backup(const char *s, struct charon_boot_opts *o)
+{
+	uint64_t v[3];
+	char part[32];
+	size_t n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		n = strcspn(s, ",");
+		if (n == 0 || n >= sizeof(part) || (i < 2) != (s[n] == ',')) {
+			return -EINVAL;
+		}
+		memcpy(part, s, n);
+		part[n] = '\0';
+		if (charon_parse_u64(part, &v[i])) {
+			return -EINVAL;
+		}
+		s += n + (i < 2);
+	}
+	if (v[2] == 0 || v[0] + v[2] < v[0] || v[1] + v[2] < v[1]) {
+		return -ERANGE;
+	}
+	o->backup_src = v[0];
+	o->backup_dst = v[1];
+	o->backup_len = v[2];
+	return 0;
+}
+
+/* what only one arch family takes; Return: -1 to go on, else exit code */
+static int check_arch_options(const char *cmd, struct qemu_args *q)
+{
+	if (!q->x86) {
+		if (q->boot.entry32 || q->backup) {
+			return usage_error(cmd, "%s: only with --arch x86_64",
+					   q->boot.entry32 ? "--entry32" :
+					   "--kdump-backup");
+		}
+		return -1;
+	}
+	if (q->el2_set) {
+		return usage_error(cmd, "--el2: not with --arch x86_64 (EL2 and HYP mode are arm's; QEMU's x86 machines start the stub in 32-bit protected mode)");
+	}
+	if (q->boot.atags || q->machine_type_set) {
+		return usage_error(cmd, "%s: not with --arch x86_64 (an x86 kernel gets boot_params and an e820 map)",
+				   q->boot.atags ? "--atags" : "--machine-type");
+	}
+	if (q->dtb_set) {
+		return usage_error(cmd, "--dtb: not with --arch x86_64 (an x86 kernel gets boot_params and an e820 map)");
+	}
+	if (q->boot.stub_addr_fixed &&
+	    (q->boot.stub_addr % X86_STUB_ALIGN ||
+	     q->boot.stub_addr >= X86_4G)) {
+		return usage_error(cmd, "--stub-addr 0x%llx: expected a 4 KiB aligned address below 4 GiB (QEMU starts the x86_64 stub in 32-bit mode, and it maps only the first 4 GiB)",
+				   (ull)q->boot.stub_addr);
+	}
+	if (q->backup &&
+	    (q->boot.backup_src + q->boot.backup_len > X86_4G ||
+	     q->boot.backup_dst + q->boot.backup_len > X86_4G)) {
+		return usage_error(cmd, "--kdump-backup %s: source and destination must end at or below 4 GiB (the stub maps only the first 4 GiB when QEMU starts it)",
+				   q->backup);
+	}
+	if (q->backup &&
+	    q->boot.backup_src < q->boot.backup_dst + q->boot.backup_len &&
+	    q->boot.backup_dst < q->boot.backup_src + q->boot.backup_len) {
+		return usage_error(cmd, "--kdump-backup %s: source and destination overlap",
+				   q->backup);
+	}
+	return -1;
+}
+
+/* x86_64: the machine's e820 map, from -M and -m; Return: as above */
+static int x86_machine(const char *cmd, struct qemu_args *q)
+{
+	enum charon_qemu_x86_machine m;
+	struct charon_err err = { "" };
+	uint64_t ram;
+
+	if (charon_qemu_x86_machine_parse(q->m.machine, &m)) {
+		return usage_error(cmd, "--machine %s: expected q35 or pc (or a versioned pc-q35-X.Y, pc-i440fx-X.Y) with --arch x86_64",
+				   q->m.machine);
+	}
+	if (charon_parse_mem_size(q->m.memory, &ram)) {
+		return usage_error(cmd, "--memory %s: expected a size like 1G, 512M or 2048 (MiB)",
+				   q->m.memory);
+	}
+	if (charon_e820_qemu(m, ram, charon_qemu_x86_e820_flags(q->m.cpu),
+			     &q->e820, &err)) {
+		return usage_error(cmd, "--memory %s: %s", q->m.memory,
+				   err.msg);
+	}
+	snprintf(q->e820_name, sizeof(q->e820_name), "QEMU %s -m %s",
+		 m == CHARON_QEMU_X86_Q35 ? "q35" : "pc", q->m.memory);
+	q->boot.e820 = &q->e820;
+	q->boot.e820_name = q->e820_name;
+	q->boot.exit_port = q->m.debug_exit_port;
+	return -1;
 }
 
 /* Return: -1 to go on, else the exit code */
@@ -292,7 +427,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 {
 	const char *cmd = "qemu";
 	uint64_t v;
-	int dd, c, i;
+	int dd, c, i, rc;
 
 	q->boot.fail_policy = CHARON_FAIL_TEST_EXIT;
 
@@ -324,6 +459,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			break;
 		case OPT_DTB:
 			q->boot.dtb_path = optarg;
+			q->dtb_set = true;
 			break;
 		case OPT_MACHINE:
 			q->m.machine = optarg;
@@ -347,6 +483,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			break;
 		case OPT_EL2:
 			q->m.el2 = true;
+			q->el2_set = true;
 			break;
 		case OPT_STUB:
 			q->boot.stub_path = optarg;
@@ -406,6 +543,16 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			q->boot.machine_type = (uint32_t)v;
 			q->machine_type_set = true;
 			break;
+		case OPT_ENTRY32:
+			q->boot.entry32 = true;
+			break;
+		case OPT_KDUMP_BACKUP:
+			if (parse_backup(optarg, &q->boot)) {
+				return usage_error(cmd, "--kdump-backup %s: expected SRC,DST,LEN (addresses and a length, 0x... or decimal; LEN not 0, neither range wrapping)",
+						   optarg);
+			}
+			q->backup = optarg;
+			break;
 		default:
 			return bad_option(cmd, c, qemu_opts, argv);
 		}
@@ -415,14 +562,22 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 				   argv[optind]);
 	}
 	if (!q->arch) {
-		return usage_error(cmd, "--arch is required (supported: arm64, arm)");
+		return usage_error(cmd, "--arch is required (supported: arm64, arm, x86_64)");
 	}
 	if (charon_qemu_defaults(q->arch, &q->m)) {
-		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64, arm)",
+		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64, arm, x86_64)",
 				   q->arch);
 	}
 	if (!q->boot.kernel_path) {
 		return usage_error(cmd, "--kernel is required");
+	}
+	q->x86 = !strcmp(q->arch, "x86_64");
+	rc = check_arch_options(cmd, q);
+	if (rc < 0 && q->x86) {
+		rc = x86_machine(cmd, q);
+	}
+	if (rc >= 0) {
+		return rc;
 	}
 	if (strcmp(q->arch, "arm") && (q->boot.atags || q->machine_type_set)) {
 		return usage_error(cmd, "%s: only with --arch arm",
@@ -436,9 +591,10 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 	}
 	for (i = 0; i < q->nr_flip; i++) {
 		if (!valid_flip(q->flip[i], q->boot.initrd_path != NULL,
-				q->boot.atags)) {
+				q->boot.atags, q->x86)) {
 			return usage_error(cmd, "--flip-bit %s: expected LABEL[:OFFSET] with LABEL kernel, %s%s",
 					   q->flip[i],
+					   q->x86 ? "boot_params, cmdline" :
 					   q->boot.atags ? "atags" : "dtb",
 					   q->boot.initrd_path ?
 					   " or initrd" :
@@ -452,13 +608,26 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 static const char *copy_name(const struct charon_boot *b, const char *label)
 {
 	if (!strcmp(label, "kernel")) {
-		return b->arch == CHARON_ARCH_ARM ? "zImage" : "Image";
+		switch (b->arch) {
+		case CHARON_ARCH_ARM:
+			return "zImage";
+		case CHARON_ARCH_X86_64:
+			return "kernel.bin";	/* the protected-mode code */
+		default:
+			return "Image";
+		}
 	}
 	if (!strcmp(label, "initrd")) {
 		return "initrd";
 	}
 	if (!strcmp(label, "atags")) {
 		return "atags.bin";
+	}
+	if (!strcmp(label, "boot_params")) {
+		return "boot_params.bin";
+	}
+	if (!strcmp(label, "cmdline")) {
+		return "cmdline.bin";
 	}
 	return "charon.dtb";
 }
@@ -504,12 +673,39 @@ static void print_arm(const struct charon_boot *b, FILE *f)
 		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
 }
 
+/* x86_64: where the kernel went, how it is entered, the backup copy */
+static void print_x86(const struct charon_boot *b, FILE *f)
+{
+	const struct charon_boot_x86 *x = &b->kernel.x86;
+	const struct charon_x86_image *img = &x->img;
+
+	fprintf(f, "charon: kernel at 0x%llx (%s 0x%llx), init_size 0x%x; %s boot protocol, entry 0x%llx, %s = boot_params 0x%llx\n",
+		(ull)x->place.kernel.addr,
+		x->place.kernel.at_pref ? "pref_address" :
+		"pref_address taken or unusable:",
+		(ull)img->pref_address, img->init_size,
+		x->entry32 ? "32-bit" : "64-bit", (ull)b->params.next.entry,
+		x->entry32 ? "esi" : "rsi", (ull)b->params.next.regs[0]);
+	if (x->backup_len) {
+		fprintf(f, "charon: kdump backup: the stub copies 0x%llx bytes from 0x%llx to 0x%llx before the jump\n",
+			(ull)x->backup_len, (ull)x->backup_src,
+			(ull)x->backup_dst);
+	}
+	fprintf(f, "charon: console %s at 0x%llx, test-exit port 0x%llx, fail policy %s%s\n",
+		charon_console_kind_name(b->params.console.kind),
+		(ull)b->params.console.base,
+		(ull)b->params.next.arch.raw[CHARON_X86_EXIT_PORT],
+		charon_fail_policy_name(b->params.fail_policy),
+		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
+}
+
 static void print_layout(const struct charon_boot *b, const char *stub_file,
 			 char (*files)[PATH_MAX], FILE *f)
 {
 	struct shown s[CHARON_BOOT_MAX_SEGS + 2], t;
 	char ram[256];
 	unsigned int i, j, n = 0;
+	int w = 9;	/* the name column: "footprint" */
 
 	for (i = 0; i < b->nr_seg; i++) {
 		s[n].name = b->seg[i].label;
@@ -531,6 +727,14 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 		s[n].reserved = s[n].len;
 		s[n++].file = "-";
 	}
+	if (b->arch == CHARON_ARCH_X86_64 && b->kernel.x86.backup_len) {
+		/* nothing loaded: where the stub copies the kdump backup */
+		s[n].name = "backup";
+		s[n].start = b->kernel.x86.backup_dst;
+		s[n].len = b->kernel.x86.backup_len;
+		s[n].reserved = s[n].len;
+		s[n++].file = "-";
+	}
 	for (i = 1; i < n; i++) {
 		for (j = i; j > 0 && s[j - 1].start > s[j].start; j--) {
 			t = s[j];
@@ -538,18 +742,27 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 			s[j - 1] = t;
 		}
 	}
+	for (i = 0; i < n; i++) {
+		if (strlen(s[i].name) > (size_t)w) {
+			w = (int)strlen(s[i].name);
+		}
+	}
 	charon_layout_ram_str(&b->layout, ram, sizeof(ram));
 	fprintf(f, "charon: layout, RAM %s:\n", ram);
-	fprintf(f, "  %-9s %-18s %-18s %-10s %-10s %s\n", "segment", "start",
-		"end", "size", "reserved", "file");
+	fprintf(f, "  %-*s %-18s %-18s %-10s %-10s %s\n", w, "segment",
+		"start", "end", "size", "reserved", "file");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "  %-9s 0x%016llx 0x%016llx 0x%-8llx 0x%-8llx %s\n",
-			s[i].name, (ull)s[i].start,
+		fprintf(f, "  %-*s 0x%016llx 0x%016llx 0x%-8llx 0x%-8llx %s\n",
+			w, s[i].name, (ull)s[i].start,
 			(ull)(s[i].start + s[i].len), (ull)s[i].len,
 			(ull)s[i].reserved, s[i].file);
 	}
 	if (b->arch == CHARON_ARCH_ARM) {
 		print_arm(b, f);
+		return;
+	}
+	if (b->arch == CHARON_ARCH_X86_64) {
+		print_x86(b, f);
 		return;
 	}
 	fprintf(f, "charon: entry 0x%llx, x0 = dtb 0x%llx, console %s at 0x%llx, PSCI %s, fail policy %s%s\n",
@@ -561,6 +774,50 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
 }
 
+/*
+ * arm, arm64: without --dtb, QEMU dumps the machine's own tree into the
+ * workdir; it sits at the start of RAM, which the layout keeps out.
+ */
+static int arm_machine_dtb(struct qemu_args *q, const char *workdir,
+			   char *dtb, char *log, struct charon_err *err)
+{
+	struct stat st;
+
+	q->boot.ram_head_reserve = QEMU_DTB_RESERVE;
+	q->boot.ram_head_name = "qemu-dtb";
+	if (q->boot.dtb_path) {
+		return 0;
+	}
+	if (join(dtb, PATH_MAX, workdir, "machine.dtb", err) ||
+	    join(log, PATH_MAX, workdir, "dumpdtb.log", err) ||
+	    charon_qemu_dumpdtb(&q->m, dtb, log, err)) {
+		return -EIO;
+	}
+	q->boot.dtb_path = dtb;
+	if (stat(dtb, &st) == 0 && (uint64_t)st.st_size > QEMU_DTB_RESERVE) {
+		q->boot.ram_head_reserve = (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+/* x86_64: the patched stub as the PVH ELF QEMU's -kernel starts */
+static int x86_stub_elf(const struct charon_boot *b, const char *workdir,
+			char *elf, struct charon_err *err)
+{
+	size_t len;
+	void *out;
+	int rc;
+
+	rc = join(elf, PATH_MAX, workdir, "stub.elf", err);
+	rc = rc ?: charon_x86_pvh_stub(b, &out, &len, err);
+	if (rc) {
+		return rc;
+	}
+	rc = charon_write_file(elf, out, len, err);
+	free(out);
+	return rc;
+}
+
 static int cmd_qemu(int argc, char **argv)
 {
 	struct qemu_args q = { 0 };
@@ -569,10 +826,9 @@ static int cmd_qemu(int argc, char **argv)
 	struct charon_argv a = { 0 };
 	struct charon_boot b;
 	char stub_default[PATH_MAX], workdir[PATH_MAX], dtb[PATH_MAX];
-	char log[PATH_MAX], stub_file[PATH_MAX];
+	char log[PATH_MAX], stub_file[PATH_MAX], stub_elf[PATH_MAX];
 	char files[CHARON_BOOT_MAX_SEGS][PATH_MAX];
 	struct charon_boot_seg *s;
-	struct stat st;
 	unsigned int i, nl = 0;
 	int rc;
 
@@ -595,22 +851,11 @@ static int cmd_qemu(int argc, char **argv)
 	}
 	printf("charon: workdir %s\n", workdir);
 
-	q.boot.ram_head_reserve = QEMU_DTB_RESERVE;
-	q.boot.ram_head_name = "qemu-dtb";
-	if (!q.boot.dtb_path) {
-		if (join(dtb, sizeof(dtb), workdir, "machine.dtb", &err) ||
-		    join(log, sizeof(log), workdir, "dumpdtb.log", &err) ||
-		    charon_qemu_dumpdtb(&q.m, dtb, log, &err)) {
-			return runtime_error(&err);
-		}
-		q.boot.dtb_path = dtb;
-		if (stat(dtb, &st) == 0 &&
-		    (uint64_t)st.st_size > QEMU_DTB_RESERVE) {
-			q.boot.ram_head_reserve = (uint64_t)st.st_size;
-		}
-	}
-
-	if (!strcmp(q.arch, "arm")) {
+	if (q.x86) {
+		rc = charon_x86_prepare(&q.boot, &b, &err);
+	} else if (arm_machine_dtb(&q, workdir, dtb, log, &err)) {
+		return runtime_error(&err);
+	} else if (!strcmp(q.arch, "arm")) {
 		rc = charon_arm_prepare(&q.boot, &b, &err);
 	} else {
 		rc = charon_arm64_prepare(&q.boot, &b, &err);
@@ -625,6 +870,10 @@ static int cmd_qemu(int argc, char **argv)
 	rc = rc ?: join(stub_file, sizeof(stub_file), workdir,
 			"charon-stub.bin", &err);
 	rc = rc ?: charon_write_file(stub_file, b.stub.image, b.stub.len, &err);
+	if (!rc && q.x86) {
+		rc = x86_stub_elf(&b, workdir, stub_elf, &err);
+		q.m.kernel = stub_elf;
+	}
 	for (i = 0; !rc && i < b.nr_seg; i++) {
 		s = &b.seg[i];
 		if (!s->modified) {
@@ -643,17 +892,20 @@ static int cmd_qemu(int argc, char **argv)
 		charon_boot_free(&b);
 		return runtime_error(&err);
 	}
-	print_layout(&b, stub_file, files, stdout);
+	print_layout(&b, q.x86 ? stub_elf : stub_file, files, stdout);
 
-	loads[nl].file = stub_file;
-	loads[nl].addr = b.stub_addr;
-	loads[nl++].set_pc = b.stub.hdr.entry_offset == 0;
+	/* x86_64: QEMU's -kernel starts the stub (PVH), no loader device */
+	if (!q.x86) {
+		loads[nl].file = stub_file;
+		loads[nl].addr = b.stub_addr;
+		loads[nl++].set_pc = b.stub.hdr.entry_offset == 0;
+	}
 	for (i = 0; i < b.nr_seg; i++) {
 		loads[nl].file = files[i];
 		loads[nl].addr = b.seg[i].addr;
 		loads[nl++].set_pc = false;
 	}
-	if (b.stub.hdr.entry_offset) {
+	if (!q.x86 && b.stub.hdr.entry_offset) {
 		loads[nl].file = NULL;
 		loads[nl].addr = b.stub_addr + b.stub.hdr.entry_offset;
 		loads[nl++].set_pc = true;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * charon inspect: show a stub's header and parameters, an arm64 Image's
- * header, or an arm zImage's header, size table and decompression
- * footprint.
+ * header, an arm zImage's header, size table and decompression
+ * footprint, or an x86 bzImage's setup header.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -21,6 +21,29 @@ typedef unsigned long long ull;
 static const char *ok(bool good)
 {
 	return good ? "" : "  <-- unexpected";
+}
+
+/* next.arch.raw[] of an x86_64 block */
+static void print_x86_arch(const struct charon_params *p, FILE *f)
+{
+	const uint64_t *a = p->next.arch.raw;
+	uint64_t mode = a[CHARON_X86_ENTRY_MODE];
+
+	fprintf(f, "  next.arch     entry mode %llu (%s), exit port 0x%llx%s\n",
+		(ull)mode,
+		mode == CHARON_X86_ENTRY_64 ? "64-bit boot protocol" :
+		mode == CHARON_X86_ENTRY_32 ? "32-bit boot protocol" :
+		"unknown",
+		(ull)a[CHARON_X86_EXIT_PORT],
+		a[CHARON_X86_EXIT_PORT] ? "" : " (0xf4)");
+	if (a[CHARON_X86_BACKUP_LEN]) {
+		fprintf(f, "                kdump backup src 0x%llx dst 0x%llx len 0x%llx\n",
+			(ull)a[CHARON_X86_BACKUP_SRC],
+			(ull)a[CHARON_X86_BACKUP_DST],
+			(ull)a[CHARON_X86_BACKUP_LEN]);
+	} else {
+		fprintf(f, "                kdump backup none\n");
+	}
 }
 
 static void print_params(const struct charon_stub *stub,
@@ -56,6 +79,9 @@ static void print_params(const struct charon_stub *stub,
 		fprintf(f, "  next.arch     psci %llu (%s)\n",
 			(ull)p->next.arch.raw[CHARON_ARM_PSCI],
 			charon_psci_name(p->next.arch.raw[CHARON_ARM_PSCI]));
+	}
+	if (stub->arch->arch == CHARON_ARCH_X86_64) {
+		print_x86_arch(p, f);
 	}
 	fprintf(f, "  nr_regions    %u%s\n", p->nr_regions,
 		ok(p->nr_regions <= CHARON_MAX_REGIONS));
@@ -299,6 +325,77 @@ void charon_print_zimage(const char *name, const struct charon_zimage *zi,
 	print_zimage_place(name, zi, ram_base, ram_size, f);
 }
 
+static void print_flags(const char *name, unsigned int v,
+			const char *const *bits, unsigned int nr, FILE *f)
+{
+	unsigned int i;
+	bool any = false;
+
+	fprintf(f, "  %-13s 0x%x", name, v);
+	for (i = 0; i < nr; i++) {
+		if (bits[i] && (v & (1u << i))) {
+			fprintf(f, "%s%s", any ? " " : " (", bits[i]);
+			any = true;
+		}
+	}
+	fprintf(f, "%s\n", any ? ")" : "");
+}
+
+/**
+ * charon_print_x86_image() - describe an x86 bzImage's setup header
+ * @name: file name
+ * @img: the parsed image
+ * @f: where to
+ *
+ * The protocol version, the fields a loader uses (boot.rst), flags
+ * decoded, and what charon loads: the protected-mode code and the
+ * init_size footprint from its load address.
+ */
+void charon_print_x86_image(const char *name,
+			    const struct charon_x86_image *img, FILE *f)
+{
+	static const char *const lf[8] = {
+		"LOADED_HIGH", "KASLR_FLAG", NULL, NULL, NULL, "QUIET_FLAG",
+		"KEEP_SEGMENTS", "CAN_USE_HEAP",
+	};
+	static const char *const xlf[7] = {
+		"KERNEL_64", "CAN_BE_LOADED_ABOVE_4G", "EFI_HANDOVER_32",
+		"EFI_HANDOVER_64", "EFI_KEXEC", "5LEVEL", "5LEVEL_ENABLED",
+	};
+
+	fprintf(f, "%s: x86 bzImage, %zu bytes, boot protocol %u.%02u\n",
+		name, img->len, img->version >> 8, img->version & 0xff);
+	if (img->version_str[0]) {
+		fprintf(f, "  kernel        %s\n", img->version_str);
+	}
+	fprintf(f, "  setup_sects   %u (setup 0x%zx bytes)\n",
+		img->setup_sects, img->setup_size);
+	fprintf(f, "  syssize       0x%x (0x%llx bytes)\n", img->syssize,
+		(ull)img->syssize * 16);
+	print_flags("loadflags", img->loadflags, lf, 8, f);
+	print_flags("xloadflags", img->xloadflags, xlf, 7, f);
+	fprintf(f, "  code32_start  0x%x\n", img->code32_start);
+	fprintf(f, "  pref_address  0x%llx\n", (ull)img->pref_address);
+	fprintf(f, "  kernel_alignment 0x%x, min_alignment %u%s\n",
+		img->kernel_alignment, img->min_alignment,
+		img->relocatable_kernel ? ", relocatable" :
+		", not relocatable");
+	fprintf(f, "  init_size     0x%x\n", img->init_size);
+	fprintf(f, "  initrd_addr_max 0x%x\n", img->initrd_addr_max);
+	fprintf(f, "  cmdline_size  0x%x\n", img->cmdline_size);
+	fprintf(f, "  payload       offset 0x%x, length 0x%x\n",
+		img->payload_offset, img->payload_length);
+	fprintf(f, "  handover_offset 0x%x\n", img->handover_offset);
+	if (img->version >= 0x020f) {
+		fprintf(f, "  kernel_info_offset 0x%x\n",
+			img->kernel_info_offset);
+	}
+	fprintf(f, "loaded by charon: the protected-mode code, file offset 0x%zx, 0x%zx bytes; footprint 0x%llx bytes (init_size) from the load address\n",
+		img->setup_size, img->pm_size, (ull)img->mem_size);
+	fprintf(f, "  entry         64-bit: load address + 0x%x; 32-bit: the load address (code32_start)\n",
+		CHARON_X86_ENTRY64_OFFSET);
+}
+
 /* an arm stub carries zImage header words so bootz and QEMU start it */
 static void print_stub_zimage(const uint8_t *buf, size_t len, FILE *f)
 {
@@ -316,8 +413,8 @@ static void print_stub_zimage(const uint8_t *buf, size_t len, FILE *f)
 }
 
 /**
- * charon_inspect() - describe a file: a charon stub, an arm64 Image or an
- *	arm zImage
+ * charon_inspect() - describe a file: a charon stub, an arm64 Image, an
+ *	arm zImage or an x86 bzImage
  * @path: the file
  * @o: the RAM a zImage's footprint is shown for
  * @f: where to
@@ -329,6 +426,7 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 		   FILE *f, struct charon_err *err)
 {
 	struct charon_arm64_image img;
+	struct charon_x86_image x86;
 	struct charon_zimage zi;
 	struct charon_stub stub;
 	uint8_t *buf;
@@ -359,6 +457,10 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 		if (!rc && stub.arch->arch == CHARON_ARCH_ARM) {
 			print_stub_zimage(buf, len, f);
 		}
+		if (!rc && stub.arch->arch == CHARON_ARCH_X86_64) {
+			fprintf(f, "PVH entry at 0x%x: QEMU's -kernel starts the stub wrapped in an ELF with a Xen PVH note (charon qemu writes it as stub.elf)\n",
+				stub.hdr.entry2_offset);
+		}
 		free(buf);
 		return rc;
 	}
@@ -368,6 +470,19 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 		if (!rc) {
 			charon_print_zimage(path, &zi, o->ram_base,
 					    o->ram_size, f);
+		}
+		free(buf);
+		return rc;
+	}
+	if (len >= CHARON_X86_HDR_MIN_END &&
+	    charon_get16(buf + CHARON_X86_BOOT_FLAG, CHARON_LE) ==
+	    CHARON_X86_BOOT_FLAG_MAGIC &&
+	    charon_get32(buf + CHARON_X86_HEADER, CHARON_LE) ==
+	    CHARON_X86_HDRS_MAGIC) {
+		rc = charon_x86_image_open(path, buf, len, &x86, err);
+		if (!rc) {
+			charon_print_x86_image(path, &x86, f);
+			charon_x86_image_free(&x86);
 		}
 		free(buf);
 		return rc;
@@ -386,7 +501,7 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 	}
 	free(buf);
 	return charon_errf(err, -EINVAL,
-			   "inspect: %s: not a charon stub (no magic 0x%08x \"CHRN\" at 0x%x), not an arm64 Image (plain: magic 0x%08x \"ARM\\x64\" at 0x38; or gzip-compressed) and not an arm zImage (magic 0x%08x at 0x24)",
+			   "inspect: %s: not a charon stub (no magic 0x%08x \"CHRN\" at 0x%x), not an arm64 Image (plain: magic 0x%08x \"ARM\\x64\" at 0x38; or gzip-compressed), not an arm zImage (magic 0x%08x at 0x24) and not an x86 bzImage (0xaa55 at 0x1fe, \"HdrS\" at 0x202)",
 			   path, CHARON_HDR_MAGIC, CHARON_HDR_OFF_ARM64,
 			   CHARON_ARM64_IMAGE_MAGIC, CHARON_ZIMAGE_MAGIC);
 }

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charon/bootparams.h>
 #include <charon/qemu.h>
 #include <charon/util.h>
 
@@ -144,15 +145,17 @@ static char *qemu_escape(const char *s)
 
 /**
  * charon_qemu_defaults() - fill what the user left unset for an arch
- * @arch: "arm64" (qemu-system-aarch64, virt, cortex-a57) or "arm"
- *	(qemu-system-arm, virt, cortex-a15); both 1 CPU and 1G
- * @m: the machine; only NULL members are set
+ * @arch: "arm64" (qemu-system-aarch64, virt, cortex-a57), "arm"
+ *	(qemu-system-arm, virt, cortex-a15), both leaving through
+ *	semihosting, or "x86_64" (qemu-system-x86_64, q35, QEMU's default
+ *	CPU, isa-debug-exit at CHARON_QEMU_X86_EXIT_PORT); all 1 CPU and 1G
+ * @m: the machine; only NULL members are set (and the exit port)
  *
  * Return: 0, or -EINVAL for an arch without QEMU defaults.
  */
 int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
 {
-	const char *binary, *cpu;
+	const char *binary, *machine = "virt", *cpu = NULL;
 
 	if (!strcmp(arch, "arm64")) {
 		binary = "qemu-system-aarch64";
@@ -160,11 +163,15 @@ int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
 	} else if (!strcmp(arch, "arm")) {
 		binary = "qemu-system-arm";
 		cpu = "cortex-a15";
+	} else if (!strcmp(arch, "x86_64")) {
+		binary = "qemu-system-x86_64";
+		machine = "q35";
+		m->debug_exit_port = CHARON_QEMU_X86_EXIT_PORT;
 	} else {
 		return -EINVAL;
 	}
 	m->binary = m->binary ? m->binary : binary;
-	m->machine = m->machine ? m->machine : "virt";
+	m->machine = m->machine ? m->machine : machine;
 	m->cpu = m->cpu ? m->cpu : cpu;
 	m->smp = m->smp ? m->smp : "1";
 	m->memory = m->memory ? m->memory : "1G";
@@ -178,8 +185,8 @@ int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
  *	then exits at once)
  * @a: the vector to append to
  *
- * Appends: BINARY -M MACHINE[,virtualization=on][,dumpdtb=F] -cpu CPU
- * -smp N -m MEM -nographic.
+ * Appends: BINARY -M MACHINE[,virtualization=on][,dumpdtb=F] [-cpu CPU]
+ * -smp N -m MEM -nographic (no -cpu when m->cpu is NULL).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -200,8 +207,10 @@ int charon_qemu_base_argv(const struct charon_qemu_machine *m,
 	rc = rc ?: charon_argv_addf(a, "%s%s%s%s", m->machine,
 				    m->el2 ? ",virtualization=on" : "",
 				    d ? ",dumpdtb=" : "", d ? d : "");
-	rc = rc ?: charon_argv_add(a, "-cpu");
-	rc = rc ?: charon_argv_add(a, m->cpu);
+	if (m->cpu) {
+		rc = rc ?: charon_argv_add(a, "-cpu");
+		rc = rc ?: charon_argv_add(a, m->cpu);
+	}
 	rc = rc ?: charon_argv_add(a, "-smp");
 	rc = rc ?: charon_argv_add(a, m->smp);
 	rc = rc ?: charon_argv_add(a, "-m");
@@ -222,8 +231,12 @@ int charon_qemu_base_argv(const struct charon_qemu_machine *m,
  * @a: the vector to fill
  * @err: error message on failure
  *
- * Every file is loaded raw (force-raw=on) at its address; an entry with
- * set_pc adds cpu-num=0, which sets CPU 0's PC to the address.
+ * After the machine part: -no-reboot; -device
+ * isa-debug-exit,iobase=PORT,iosize=0x04 with m->debug_exit_port, else
+ * -semihosting-config enable=on,target=native; -kernel FILE (m->kernel).
+ * Every load is a generic loader device, the file loaded raw
+ * (force-raw=on) at its address; an entry with set_pc adds cpu-num=0,
+ * which sets CPU 0's PC to the address.
  *
  * Return: 0 or a negative errno code.
  */
@@ -238,8 +251,18 @@ int charon_qemu_run_argv(const struct charon_qemu_machine *m,
 
 	rc = charon_qemu_base_argv(m, NULL, a);
 	rc = rc ?: charon_argv_add(a, "-no-reboot");
-	rc = rc ?: charon_argv_add(a, "-semihosting-config");
-	rc = rc ?: charon_argv_add(a, "enable=on,target=native");
+	if (m->debug_exit_port) {
+		rc = rc ?: charon_argv_add(a, "-device");
+		rc = rc ?: charon_argv_addf(a, "isa-debug-exit,iobase=0x%x,iosize=0x04",
+					    m->debug_exit_port);
+	} else {
+		rc = rc ?: charon_argv_add(a, "-semihosting-config");
+		rc = rc ?: charon_argv_add(a, "enable=on,target=native");
+	}
+	if (m->kernel) {
+		rc = rc ?: charon_argv_add(a, "-kernel");
+		rc = rc ?: charon_argv_add(a, m->kernel);
+	}
 	for (i = 0; !rc && i < nr; i++) {
 		rc = charon_argv_add(a, "-device");
 		if (rc) {
@@ -424,5 +447,36 @@ int charon_parse_mem_size(const char *s, uint64_t *bytes)
 		return -EINVAL;
 	}
 	*bytes = (uint64_t)v << shift;
+	return 0;
+}
+
+/**
+ * charon_qemu_x86_e820_flags() - charon_e820_qemu() flags for a -cpu
+ * @cpu: the -cpu model, NULL for QEMU's default (qemu64 under TCG)
+ *
+ * QEMU reserves the AMD HyperTransport window when the CPU's vendor is
+ * AMD: qemu64, max (under TCG), athlon, phenom, Opteron_* and EPYC* are;
+ * any other model is taken as Intel.  Only the map's reserved entry at
+ * 0xfd00000000 depends on it.
+ *
+ * Return: CHARON_QEMU_E820_AMD_HT or 0.
+ */
+unsigned int charon_qemu_x86_e820_flags(const char *cpu)
+{
+	static const char *const amd[] = {
+		"qemu64", "max", "athlon", "phenom", "Opteron", "EPYC",
+	};
+	size_t i, n, k;
+
+	if (!cpu) {
+		return CHARON_QEMU_E820_AMD_HT;
+	}
+	n = strcspn(cpu, ",");
+	for (i = 0; i < sizeof(amd) / sizeof(amd[0]); i++) {
+		k = strlen(amd[i]);
+		if (n >= k && !strncmp(cpu, amd[i], k)) {
+			return CHARON_QEMU_E820_AMD_HT;
+		}
+	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 static const struct charon_stub_arch stub_arches[] = {
 	{ CHARON_ARCH_ARM64, "arm64", CHARON_HDR_OFF_ARM64, CHARON_LE },
 	{ CHARON_ARCH_ARM, "arm", CHARON_HDR_OFF_ARM, CHARON_LE },
+	{ CHARON_ARCH_X86_64, "x86_64", CHARON_HDR_OFF_X86_64, CHARON_LE },
 };
 
 static const char *const arch_names[] = {
@@ -268,7 +269,7 @@ int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 		a = charon_stub_detect(buf, len);
 		if (!a) {
 			return charon_errf(err, -EINVAL,
-					   "stub: %s: no charon header (magic 0x%08x \"CHRN\" at 0x%x for arm64 and arm)",
+					   "stub: %s: no charon header (magic 0x%08x \"CHRN\" at 0x%x for arm64, arm and x86_64)",
 					   name, CHARON_HDR_MAGIC,
 					   CHARON_HDR_OFF_ARM64);
 		}

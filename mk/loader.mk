@@ -15,7 +15,7 @@ HOSTAR ?= ar
 loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
 	fdt.o boot.o boot-arm64.o qemu.o inspect.o
 loader-y += image-arm.o atags.o boot-arm.o
-loader-y += image-x86.o bootparams.o pvh.o
+loader-y += image-x86.o bootparams.o pvh.o boot-x86.o
 
 LOADER_OBJS := $(addprefix $(HOST)/loader/,$(loader-y))
 LOADER_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,$(loader-y))

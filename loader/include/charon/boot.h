@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <abi/params.h>
+#include <charon/bootparams.h>
 #include <charon/err.h>
 #include <charon/fdt.h>
 #include <charon/image-arm.h>
@@ -41,6 +42,19 @@ struct charon_boot_opts {
 	/* arm: hand over an ATAG list (r1 = machine_type) instead of the DTB */
 	bool atags;
 	uint32_t machine_type;
+	/*
+	 * x86_64: the machine's memory map (RAM for the layout, and the
+	 * e820 table in boot_params); enter the kernel through the 32-bit
+	 * boot protocol instead of the 64-bit one; the kdump backup region
+	 * (backup_len 0: none); the isa-debug-exit port for test-exit.
+	 */
+	const struct charon_e820 *e820;
+	const char *e820_name;		/* the map, in messages */
+	bool entry32;
+	uint64_t backup_src;
+	uint64_t backup_dst;
+	uint64_t backup_len;
+	uint16_t exit_port;
 };
 
 /* one loaded segment: the bytes as they go to memory */
@@ -55,7 +69,8 @@ struct charon_boot_seg {
 };
 
 #define CHARON_BOOT_SEG_KERNEL	0
-#define CHARON_BOOT_MAX_SEGS	3	/* kernel, initrd, dtb/atags */
+/* kernel, initrd, dtb/atags; x86_64: kernel, initrd, boot_params, cmdline */
+#define CHARON_BOOT_MAX_SEGS	4
 
 /* r1 with a device tree (booting.rst: "~0 when using a device tree") */
 #define CHARON_ARM_MACH_DT	0xffffffffu
@@ -69,6 +84,22 @@ struct charon_boot_arm {
 	uint32_t machine_type;	/* r1 */
 };
 
+/* COM1, the console of QEMU's pc and q35 (and of most PCs) */
+#define CHARON_X86_COM1		0x3f8u
+/* QEMU's isa-debug-exit port, as CHARON_FAIL_TEST_EXIT uses it by default */
+#define CHARON_X86_EXIT_PORT_DEFAULT	0xf4u
+
+/* the x86_64 kernel: a bzImage, where its pieces went, the memory map */
+struct charon_boot_x86 {
+	struct charon_x86_image img;	/* the whole file */
+	struct charon_x86_place place;
+	struct charon_e820 e820;	/* as in boot_params */
+	bool entry32;			/* the 32-bit boot protocol */
+	uint64_t backup_src;		/* kdump backup, len 0: none */
+	uint64_t backup_dst;
+	uint64_t backup_len;
+};
+
 struct charon_boot {
 	uint16_t arch;		/* CHARON_ARCH_*: which kernel member */
 	struct charon_stub stub;
@@ -77,6 +108,7 @@ struct charon_boot {
 	union {
 		struct charon_arm64_image arm64;
 		struct charon_boot_arm arm;
+		struct charon_boot_x86 x86;
 	} kernel;
 	struct charon_boot_seg seg[CHARON_BOOT_MAX_SEGS];
 	unsigned int nr_seg;
@@ -90,6 +122,10 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 			 struct charon_boot *b, struct charon_err *err);
 int charon_arm_prepare(const struct charon_boot_opts *o,
 		       struct charon_boot *b, struct charon_err *err);
+int charon_x86_prepare(const struct charon_boot_opts *o,
+		       struct charon_boot *b, struct charon_err *err);
+int charon_x86_pvh_stub(const struct charon_boot *b, void **out,
+			size_t *out_len, struct charon_err *err);
 
 /* shared by the per-arch plans (boot.c) */
 struct charon_boot_seg *charon_boot_add_seg(struct charon_boot *b,

@@ -24,13 +24,22 @@ void charon_argv_free(struct charon_argv *a);
 void charon_argv_print(const struct charon_argv *a, FILE *f);
 
 struct charon_qemu_machine {
-	const char *binary;	/* qemu-system-aarch64 / qemu-system-arm */
-	const char *machine;	/* virt */
-	const char *cpu;	/* cortex-a57 / cortex-a15 */
+	const char *binary;	/* qemu-system-aarch64 / -arm / -x86_64 */
+	const char *machine;	/* virt; x86_64: q35 */
+	const char *cpu;	/* cortex-a57 / cortex-a15; NULL: no -cpu */
 	const char *smp;	/* 1 */
 	const char *memory;	/* 1G */
 	bool el2;		/* virtualization=on: EL2 (arm64), HYP (arm) */
+	/*
+	 * how a test-exit leaves QEMU: isa-debug-exit at this I/O port
+	 * (x86_64), or semihosting when 0 (arm, arm64)
+	 */
+	uint16_t debug_exit_port;
+	const char *kernel;	/* -kernel FILE (x86_64: the PVH stub) */
 };
+
+/* where charon puts QEMU's isa-debug-exit on x86_64 */
+#define CHARON_QEMU_X86_EXIT_PORT	0xf4u
 
 /* one -device loader */
 struct charon_qemu_load {
@@ -50,5 +59,6 @@ int charon_qemu_dumpdtb(const struct charon_qemu_machine *m,
 			const char *out, const char *log,
 			struct charon_err *err);
 int charon_parse_mem_size(const char *s, uint64_t *bytes);
+unsigned int charon_qemu_x86_e820_flags(const char *cpu);
 
 #endif /* CHARON_QEMU_H */
