@@ -86,3 +86,39 @@ def run(charon, args, timeout=120, stop_after=None):
     p.close()
     return Result(p.exitstatus if p.exitstatus is not None else p.signalstatus,
                   log.getvalue(), timed_out)
+
+
+# ---- x86_64 -----------------------------------------------------------------
+# tests/system/probe/x86_64.S prints one line of key=hex fields, which
+# depend on the boot protocol it was entered by:
+#   PROBE: mode=64 rsi=.. pc=.. cr0=.. cr4=.. efer=.. cs=.. ds=.. ss=..
+#          rflags=.. hdr=.. loader=.. cmdline=.. ramdisk=.. ramdisk_size=..
+#          e820=.. peek=.. low=..
+#   PROBE: mode=32 esi=.. pc=.. cr0=.. cs=.. ds=.. ss=.. ebx=.. edi=..
+#          ebp=.. hdr=..
+PROBE_X86_RE = re.compile(r"PROBE: mode=(?P<mode>32|64)"
+                          r"(?P<fields>(?: [a-z0-9_]+=[0-9a-f]+)+)\r*\n")
+PROBE_X86_KEYS = {
+    64: ("rsi", "pc", "cr0", "cr4", "efer", "cs", "ds", "ss", "rflags", "hdr",
+         "loader", "cmdline", "ramdisk", "ramdisk_size", "e820", "peek",
+         "low"),
+    32: ("esi", "pc", "cr0", "cs", "ds", "ss", "ebx", "edi", "ebp", "hdr"),
+}
+
+
+def probe_x86(out):
+    """The x86_64 probe's line in out (a whole, complete line) as
+    {"mode": 64 or 32, field: int}, or None if there is none; a line
+    missing a field of its mode raises ValueError."""
+    m = PROBE_X86_RE.search(out)
+    if not m:
+        return None
+    mode = int(m.group("mode"))
+    fields = dict(f.split("=") for f in m.group("fields").split())
+    missing = set(PROBE_X86_KEYS[mode]) - set(fields)
+    if missing:
+        raise ValueError("PROBE mode=%d line lacks %s: %s" % (
+            mode, ", ".join(sorted(missing)), m.group(0).strip()))
+    probe = {k: int(v, 16) for k, v in fields.items()}
+    probe["mode"] = mode
+    return probe
