@@ -54,6 +54,9 @@ class Result:
         return [[int(w, 16) for w in m.group(1).split()]
                 for m in ARM_ATAG_RE.finditer(self.out)]
 
+    def __repr__(self):
+        return str(self)
+
     def __str__(self):
         return "exit %s%s, output:\n%s" % (
             self.status, " (timed out)" if self.timed_out else "", self.out[-6000:])

@@ -28,7 +28,7 @@ _start:
 	.org	0x1f1
 	.byte	1			/* setup_sects: pm code at 0x400 */
 	.word	0			/* root_flags */
-	.long	0			/* syssize */
+	.long	(probe_end - entry32 + 15) / 16	/* syssize, paragraphs */
 	.word	0			/* ram_size */
 	.word	0			/* vid_mode */
 	.word	0			/* root_dev */
@@ -312,3 +312,4 @@ s_peek:		.asciz	" peek="
 s_low:		.asciz	" low="
 s_nl:		.asciz	"\r\n"
 	.balign	512
+probe_end:
