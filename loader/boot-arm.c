@@ -15,6 +15,7 @@
 #include <abi/params.h>
 #include <charon/atags.h>
 #include <charon/boot.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
@@ -27,11 +28,6 @@ typedef unsigned long long ull;
 /* ATAG_MEM ranges we describe at most */
 #define MAX_ATAG_MEM	CHARON_MAX_RAM
 
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
 /* read stub, zImage, initrd and DTB; nothing placed yet */
 static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 		       uint8_t **dtb, size_t *dtb_len, struct charon_err *err)
@@ -40,13 +36,9 @@ static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 	struct charon_boot_seg *s;
 	int rc;
 
-	rc = charon_stub_load(o->stub_path, CHARON_ARCH_ARM, &b->stub, err);
+	rc = charon_boot_read_stub(o, b, CHARON_ARCH_ARM, err);
 	if (rc) {
 		return rc;
-	}
-	if (!charon_stub_params_empty(&b->stub)) {
-		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
-			     o->stub_path, b->stub.hdr.params_offset);
 	}
 	rc = charon_zimage_load(o->kernel_path, zi, err);
 	if (rc) {
@@ -62,7 +54,7 @@ static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (rc) {
 		return rc;
 	}
-	return charon_boot_read_dtb(o, dtb, dtb_len, err);
+	return charon_boot_read_dtb(o, b, dtb, dtb_len, err);
 }
 
 /* the arm stub and kernel see 32-bit physical addresses: drop RAM above */
@@ -96,11 +88,6 @@ static int clip_4g(const struct charon_boot_opts *o, struct charon_layout *l,
 	return 0;
 }
 
-static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
-{
-	return a < b + bn && b < a + an;
-}
-
 /*
  * The footprint must not cover a reservation of the tree or a fixed stub
  * (what the back-end keeps at the start of RAM, QEMU's DTB, is only
@@ -121,7 +108,7 @@ static int check_footprint(const struct charon_boot_opts *o,
 		s = &l->seg[i];
 		if (s == head || (s->place != CHARON_PLACE_FIXED &&
 				  s->place != CHARON_PLACE_KEEPOUT) ||
-		    !overlaps(fs, fn, s->addr, s->size)) {
+		    !charon_overlaps(fs, fn, s->addr, s->size)) {
 			continue;
 		}
 		return charon_errf(err, -EINVAL,
@@ -143,7 +130,7 @@ static bool range_free(const struct charon_layout *l, uint64_t a, uint64_t n)
 		s = &l->seg[i];
 		if ((s->place == CHARON_PLACE_FIXED ||
 		     s->place == CHARON_PLACE_KEEPOUT) &&
-		    overlaps(a, n, s->addr, s->size)) {
+		    charon_overlaps(a, n, s->addr, s->size)) {
 			return false;
 		}
 	}
@@ -203,14 +190,10 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 			return -EINVAL;
 		}
 	}
-	b->stub_size = round_up(b->stub.hdr.mem_size, PAGE);
-	st = charon_layout_add(l, "stub", b->stub_size, b->stub.align,
-			       o->stub_addr_fixed ? CHARON_PLACE_FIXED :
-			       CHARON_PLACE_HIGH, err);
+	st = charon_boot_add_stub(o, b, err);
 	if (!st) {
 		return -EINVAL;
 	}
-	st->addr = o->stub_addr;
 	/*
 	 * A stub placed high in this same (only) RAM range goes to its top,
 	 * before the low segments are placed: keep the footprint below it.
@@ -232,7 +215,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (rc) {
 		return rc;
 	}
-	arm->fp_end = round_up(arm->fp.end, PAGE);
+	arm->fp_end = charon_round_up(arm->fp.end, PAGE);
 	rc = check_footprint(o, b, head, err);
 	if (rc) {
 		return rc;
@@ -253,8 +236,9 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	}
 	k->align_offset = arm->fp.load;
 	if (is) {
-		i = charon_layout_add(l, "initrd", round_up(is->len, PAGE),
-				      PAGE, CHARON_PLACE_LOW, err);
+		i = charon_layout_add(l, "initrd",
+				      charon_round_up(is->len, PAGE), PAGE,
+				      CHARON_PLACE_LOW, err);
 		if (!i) {
 			return -EINVAL;
 		}
@@ -267,7 +251,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	}
 	if (!d) {
 		d = charon_layout_add(l, arm->atags ? "atags" : "dtb",
-				      round_up(room, PAGE), PAGE,
+				      charon_round_up(room, PAGE), PAGE,
 				      CHARON_PLACE_LOW, err);
 		if (!d) {
 			return -EINVAL;
@@ -291,41 +275,6 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 			     "initrd" : d->name,
 			     (ull)(arm->fp.base + LOWMEM), (ull)arm->fp.base);
 	}
-	return 0;
-}
-
-/* the DTB mode: edit the tree for the placed initrd and stub */
-static int make_dtb(const struct charon_boot_opts *o, struct charon_boot *b,
-		    const uint8_t *dtb, struct charon_fdt_edit *edit,
-		    struct charon_err *err)
-{
-	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
-	struct charon_segment *dseg = charon_layout_find(&b->layout, "dtb");
-	struct charon_boot_seg *ds;
-	size_t out_len;
-	void *out;
-	int rc;
-
-	if (is) {
-		edit->initrd_start = is->addr;
-		edit->initrd_end = is->addr + is->len;
-	}
-	edit->rsv[0].start = b->stub_addr;
-	edit->rsv[0].size = b->stub_size;
-	rc = charon_fdt_edit(o->dtb_path, dtb, edit, &out, &out_len, err);
-	if (rc) {
-		return rc;
-	}
-	if (out_len > dseg->size) {
-		free(out);
-		return charon_errf(err, -EFBIG,
-				   "dtb: %s: edited tree is 0x%zx bytes, more than the 0x%llx reserved",
-				   o->dtb_path, out_len, (ull)dseg->size);
-	}
-	ds = charon_boot_add_seg(b, "dtb", o->dtb_path, out, out_len);
-	ds->modified = true;
-	ds->addr = dseg->addr;
-	ds->mem_size = dseg->size;
 	return 0;
 }
 
@@ -435,7 +384,8 @@ int charon_arm_prepare(const struct charon_boot_opts *o,
 	}
 	if (!rc && o->stub_addr_fixed &&
 	    (o->stub_addr >= SZ_4G ||
-	     round_up(b->stub.hdr.mem_size, PAGE) > SZ_4G - o->stub_addr)) {
+	     charon_round_up(b->stub.hdr.mem_size, PAGE) >
+	     SZ_4G - o->stub_addr)) {
 		rc = charon_errf(err, -ERANGE,
 				 "--stub-addr 0x%llx: the arm stub must lie below 4 GiB (32-bit physical addresses)",
 				 (ull)o->stub_addr);
@@ -459,21 +409,14 @@ int charon_arm_prepare(const struct charon_boot_opts *o,
 					 cmdline,
 					 charon_boot_seg_find(b, "initrd") != NULL);
 	} else {
-		edit.bootargs = o->bootargs;
-		edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
-		edit.nr_rsv = 1;
-		room = charon_fdt_edit_room(dtb, &edit);
-		if (room > CHARON_FDT_MAX_SIZE) {
-			free(dtb);
-			return charon_errf(err, -EFBIG,
-					   "dtb: %s: edited tree would need 0x%zx bytes, more than 2 MiB",
-					   o->dtb_path, room);
-		}
+		rc = charon_boot_dtb_room(o, b, dtb, &edit, &room, err);
 	}
-	rc = place(o, b, room, err);
+	if (!rc) {
+		rc = place(o, b, room, err);
+	}
 	if (!rc) {
 		rc = o->atags ? make_atags(o, b, nr_dt_keepouts, cmdline, err) :
-		     make_dtb(o, b, dtb, &edit, err);
+		     charon_boot_make_dtb(o, b, dtb, &edit, err);
 	}
 	free(dtb);	/* cmdline pointed into it */
 	if (rc) {

@@ -10,6 +10,7 @@
 
 #include <abi/params.h>
 #include <charon/boot.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
@@ -19,11 +20,6 @@ typedef unsigned long long ull;
  * that also covers the kernel Image */
 #define INITRD_WINDOW	((uint64_t)32 << 30)
 
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
 /* read kernel, initrd, DTB and stub; nothing placed yet */
 static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 		       uint8_t **dtb, size_t *dtb_len, struct charon_err *err)
@@ -32,13 +28,9 @@ static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 	struct charon_boot_seg *s;
 	int rc;
 
-	rc = charon_stub_load(o->stub_path, CHARON_ARCH_ARM64, &b->stub, err);
+	rc = charon_boot_read_stub(o, b, CHARON_ARCH_ARM64, err);
 	if (rc) {
 		return rc;
-	}
-	if (!charon_stub_params_empty(&b->stub)) {
-		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
-			     o->stub_path, b->stub.hdr.params_offset);
 	}
 	rc = charon_arm64_image_load(o->kernel_path, img, err);
 	if (rc) {
@@ -53,7 +45,7 @@ static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (rc) {
 		return rc;
 	}
-	return charon_boot_read_dtb(o, dtb, dtb_len, err);
+	return charon_boot_read_dtb(o, b, dtb, dtb_len, err);
 }
 
 /* the layout: stub high (or fixed), then kernel, dtb, initrd from RAM start */
@@ -69,28 +61,25 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (o->ram_head_reserve && !charon_boot_ram_head(o, b, err)) {
 		return -EINVAL;
 	}
-	b->stub_size = round_up(b->stub.hdr.mem_size, PAGE);
-	st = charon_layout_add(l, "stub", b->stub_size, b->stub.align,
-			       o->stub_addr_fixed ? CHARON_PLACE_FIXED :
-			       CHARON_PLACE_HIGH, err);
+	st = charon_boot_add_stub(o, b, err);
 	if (!st) {
 		return -EINVAL;
 	}
-	st->addr = o->stub_addr;
 	k = charon_layout_add(l, "kernel", b->kernel.arm64.mem_size,
 			      CHARON_ARM64_KERNEL_ALIGN, CHARON_PLACE_LOW, err);
 	if (!k) {
 		return -EINVAL;
 	}
 	k->align_offset = b->kernel.arm64.text_offset;
-	d = charon_layout_add(l, "dtb", round_up(dtb_room, PAGE),
+	d = charon_layout_add(l, "dtb", charon_round_up(dtb_room, PAGE),
 			      CHARON_ARM64_KERNEL_ALIGN, CHARON_PLACE_LOW, err);
 	if (!d) {
 		return -EINVAL;
 	}
 	if (is) {
-		i = charon_layout_add(l, "initrd", round_up(is->len, PAGE),
-				      PAGE, CHARON_PLACE_LOW, err);
+		i = charon_layout_add(l, "initrd",
+				      charon_round_up(is->len, PAGE), PAGE,
+				      CHARON_PLACE_LOW, err);
 		if (!i) {
 			return -EINVAL;
 		}
@@ -142,12 +131,9 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 			 struct charon_boot *b, struct charon_err *err)
 {
 	struct charon_fdt_edit edit = { 0 };
-	struct charon_boot_seg *is, *ds;
 	struct charon_params *p = &b->params;
-	struct charon_segment *dseg;
 	uint8_t *dtb = NULL;
-	size_t dtb_len = 0, room, out_len;
-	void *out;
+	size_t dtb_len = 0, room;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
@@ -156,57 +142,26 @@ int charon_arm64_prepare(const struct charon_boot_opts *o,
 	if (!rc) {
 		rc = charon_boot_machine(o, b, dtb, err);
 	}
-	if (rc) {
-		free(dtb);
-		return rc;
+	if (!rc) {
+		rc = charon_boot_dtb_room(o, b, dtb, &edit, &room, err);
 	}
-
-	edit.bootargs = o->bootargs;
-	edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
-	edit.nr_rsv = 1;
-	room = charon_fdt_edit_room(dtb, &edit);
-	if (room > CHARON_FDT_MAX_SIZE) {
-		free(dtb);
-		return charon_errf(err, -EFBIG,
-				   "dtb: %s: edited tree would need 0x%zx bytes, more than the 2 MiB arm64 limit",
-				   o->dtb_path, room);
+	if (!rc) {
+		rc = place(o, b, room, err);
 	}
-	rc = place(o, b, room, err);
-	if (rc) {
-		free(dtb);
-		return rc;
+	if (!rc) {
+		rc = charon_boot_make_dtb(o, b, dtb, &edit, err);
 	}
-
-	is = charon_boot_seg_find(b, "initrd");
-	if (is) {
-		edit.initrd_start = is->addr;
-		edit.initrd_end = is->addr + is->len;
-	}
-	edit.rsv[0].start = b->stub_addr;
-	edit.rsv[0].size = b->stub_size;
-	rc = charon_fdt_edit(o->dtb_path, dtb, &edit, &out, &out_len, err);
 	free(dtb);
 	if (rc) {
 		return rc;
 	}
-	dseg = charon_layout_find(&b->layout, "dtb");
-	if (out_len > dseg->size) {
-		free(out);
-		return charon_errf(err, -EFBIG,
-				   "dtb: %s: edited tree is 0x%zx bytes, more than the 0x%llx reserved",
-				   o->dtb_path, out_len, (ull)dseg->size);
-	}
-	ds = charon_boot_add_seg(b, "dtb", o->dtb_path, out, out_len);
-	ds->modified = true;
-	ds->addr = dseg->addr;
-	ds->mem_size = dseg->size;
 
 	rc = charon_boot_fill_params(o, b, err);
 	if (rc) {
 		return rc;
 	}
 	p->next.entry = b->seg[CHARON_BOOT_SEG_KERNEL].addr;
-	p->next.regs[0] = ds->addr;
+	p->next.regs[0] = charon_boot_seg_find(b, "dtb")->addr;
 	p->next.arch.raw[CHARON_ARM64_PSCI] = b->psci;
 	charon_boot_encode(b);
 	return 0;

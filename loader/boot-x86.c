@@ -18,22 +18,13 @@
 #include <abi/params.h>
 #include <charon/boot.h>
 #include <charon/pvh.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
 #define PAGE		4096ull
 #define RAM_MIN		((uint64_t)1 << 20)
 #define RAM_END		((uint64_t)1 << 32)
-
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
-static bool overlaps(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
-{
-	return a < b + bn && b < a + an;
-}
 
 static const char *map_name(const struct charon_boot_opts *o)
 {
@@ -48,13 +39,9 @@ static int read_inputs(const struct charon_boot_opts *o, struct charon_boot *b,
 	uint8_t *pm;
 	int rc;
 
-	rc = charon_stub_load(o->stub_path, CHARON_ARCH_X86_64, &b->stub, err);
+	rc = charon_boot_read_stub(o, b, CHARON_ARCH_X86_64, err);
 	if (rc) {
 		return rc;
-	}
-	if (!charon_stub_params_empty(&b->stub)) {
-		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
-			     o->stub_path, b->stub.hdr.params_offset);
 	}
 	rc = charon_x86_image_load(o->kernel_path, img, err);
 	if (rc) {
@@ -129,7 +116,7 @@ static int backup_fix(const struct charon_boot_opts *o, struct charon_boot *b,
 				   "--kdump-backup 0x%llx,0x%llx,0x%llx: source and destination must end below 4 GiB (the stub maps only the first 4 GiB when QEMU starts it)",
 				   (ull)s, (ull)d, (ull)n);
 	}
-	if (overlaps(s, n, d, n)) {
+	if (charon_overlaps(s, n, d, n)) {
 		return charon_errf(err, -EINVAL,
 				   "--kdump-backup: source [0x%llx, 0x%llx) overlaps destination [0x%llx, 0x%llx)",
 				   (ull)s, (ull)(s + n), (ull)d, (ull)(d + n));
@@ -162,7 +149,7 @@ static int backup_check_src(const struct charon_boot *b,
 	for (i = 0; i < b->layout.nr_seg; i++) {
 		seg = &b->layout.seg[i];
 		if (strcmp(seg->name, "backup") &&
-		    overlaps(x->backup_src, x->backup_len, seg->addr,
+		    charon_overlaps(x->backup_src, x->backup_len, seg->addr,
 			     seg->size)) {
 			return charon_errf(err, -EINVAL,
 					   "--kdump-backup: source [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
@@ -199,7 +186,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 				   "e820: %s: no RAM between 1 MiB and 4 GiB",
 				   map_name(o));
 	}
-	b->stub_size = round_up(b->stub.hdr.mem_size, PAGE);
+	b->stub_size = charon_round_up(b->stub.hdr.mem_size, PAGE);
 	if (o->stub_addr_fixed) {
 		rc = check_stub_addr(o, b, err);
 	} else {

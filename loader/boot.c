@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Boot plans, whatever the arch: reading the inputs every plan shares
- * (initrd, device tree and what it says about the machine), segment
- * look-up, the parameter block, and the test hooks that damage a plan on
- * purpose.
+ * (stub, initrd, device tree and what it says about the machine), the
+ * stub's layout segment, the edited device tree, segment look-up, the
+ * parameter block, and the test hooks that damage a plan on purpose.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +15,8 @@
 #include <charon/util.h>
 
 typedef unsigned long long ull;
+
+#define PAGE		4096ull
 
 /**
  * charon_boot_add_seg() - append a loaded segment to a plan
@@ -76,8 +78,38 @@ int charon_boot_read_initrd(const struct charon_boot_opts *o,
 }
 
 /**
+ * charon_boot_read_stub() - read and check the stub image
+ * @o: the options (o->stub_path)
+ * @b: the plan; b->stub is filled
+ * @arch: the CHARON_ARCH_* the stub must be built for
+ * @err: error message on failure
+ *
+ * A parameter block that is already filled is only warned about: the plan
+ * overwrites it.
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_boot_read_stub(const struct charon_boot_opts *o,
+			  struct charon_boot *b, uint16_t arch,
+			  struct charon_err *err)
+{
+	int rc;
+
+	rc = charon_stub_load(o->stub_path, arch, &b->stub, err);
+	if (rc) {
+		return rc;
+	}
+	if (!charon_stub_params_empty(&b->stub)) {
+		charon_warnf("stub: %s: parameter block at 0x%x is already filled; overwriting it",
+			     o->stub_path, b->stub.hdr.params_offset);
+	}
+	return 0;
+}
+
+/**
  * charon_boot_read_dtb() - read and check the machine's device tree
  * @o: the options (o->dtb_path)
+ * @b: the plan (its arch names the limit in messages)
  * @dtb: set to the tree (malloc'd; free() it, also after a failure)
  * @len: its size
  * @err: error message on failure
@@ -85,16 +117,18 @@ int charon_boot_read_initrd(const struct charon_boot_opts *o,
  * Return: 0, -EFBIG for a tree over CHARON_FDT_MAX_SIZE, or another
  * negative errno code.
  */
-int charon_boot_read_dtb(const struct charon_boot_opts *o, uint8_t **dtb,
+int charon_boot_read_dtb(const struct charon_boot_opts *o,
+			 const struct charon_boot *b, uint8_t **dtb,
 			 size_t *len, struct charon_err *err)
 {
 	int rc;
 
 	rc = charon_read_file(o->dtb_path, CHARON_FDT_MAX_SIZE, dtb, len, err);
 	if (rc == -EFBIG) {
-		return charon_errf(err, rc,
-				   "dtb: %s: larger than 2 MiB, the arm64 limit (booting.rst)",
-				   o->dtb_path);
+		return charon_errf(err, rc, "dtb: %s: larger than 2 MiB%s",
+				   o->dtb_path,
+				   b->arch == CHARON_ARCH_ARM64 ?
+				   ", the arm64 limit (booting.rst)" : "");
 	}
 	if (rc) {
 		charon_err_prefix(err, "dtb: ");
@@ -160,6 +194,110 @@ struct charon_segment *charon_boot_ram_head(const struct charon_boot_opts *o,
 		s->addr = b->layout.ram[0].start;
 	}
 	return s;
+}
+
+/**
+ * charon_boot_add_stub() - the stub's segment in the plan's layout
+ * @o: the options: o->stub_addr when o->stub_addr_fixed, else the highest
+ *	fit
+ * @b: the plan; b->stub_size is set to the stub's mem_size, page aligned
+ * @err: error message on failure
+ *
+ * Return: the segment (b->stub_addr is the caller's to set once it is
+ * placed), or NULL with @err set.
+ */
+struct charon_segment *charon_boot_add_stub(const struct charon_boot_opts *o,
+					    struct charon_boot *b,
+					    struct charon_err *err)
+{
+	struct charon_segment *st;
+
+	b->stub_size = charon_round_up(b->stub.hdr.mem_size, PAGE);
+	st = charon_layout_add(&b->layout, "stub", b->stub_size, b->stub.align,
+			       o->stub_addr_fixed ? CHARON_PLACE_FIXED :
+			       CHARON_PLACE_HIGH, err);
+	if (st) {
+		st->addr = o->stub_addr;
+	}
+	return st;
+}
+
+/**
+ * charon_boot_dtb_room() - how much room the edited device tree needs
+ * @o: the options: o->bootargs, o->dtb_path for messages
+ * @b: the plan, its initrd (if any) read
+ * @dtb: the checked tree
+ * @edit: set up for the edit: /chosen bootargs, the initrd properties
+ *	and one /memreserve/ (the stub); the addresses come later
+ * @room: set to the bytes to reserve for the edited tree
+ * @err: error message on failure
+ *
+ * Return: 0, or -EFBIG when the edited tree would pass CHARON_FDT_MAX_SIZE.
+ */
+int charon_boot_dtb_room(const struct charon_boot_opts *o,
+			 struct charon_boot *b, const uint8_t *dtb,
+			 struct charon_fdt_edit *edit, size_t *room,
+			 struct charon_err *err)
+{
+	edit->bootargs = o->bootargs;
+	edit->initrd = charon_boot_seg_find(b, "initrd") != NULL;
+	edit->nr_rsv = 1;
+	*room = charon_fdt_edit_room(dtb, edit);
+	if (*room > CHARON_FDT_MAX_SIZE) {
+		return charon_errf(err, -EFBIG,
+				   "dtb: %s: edited tree would need 0x%zx bytes, more than %s",
+				   o->dtb_path, *room,
+				   b->arch == CHARON_ARCH_ARM64 ?
+				   "the 2 MiB arm64 limit" : "2 MiB");
+	}
+	return 0;
+}
+
+/**
+ * charon_boot_make_dtb() - the edited device tree, as the "dtb" segment
+ * @o: the options (o->dtb_path)
+ * @b: the plan, placed: its layout has a "dtb" segment, the initrd and
+ *	the stub have their addresses
+ * @dtb: the checked tree
+ * @edit: as charon_boot_dtb_room() set it up; gets the initrd's range and
+ *	the stub's /memreserve/
+ * @err: error message on failure
+ *
+ * Return: 0, -EFBIG when the edited tree outgrew its room, or another
+ * negative errno code.
+ */
+int charon_boot_make_dtb(const struct charon_boot_opts *o,
+			 struct charon_boot *b, const uint8_t *dtb,
+			 struct charon_fdt_edit *edit, struct charon_err *err)
+{
+	struct charon_boot_seg *is = charon_boot_seg_find(b, "initrd");
+	struct charon_segment *dseg = charon_layout_find(&b->layout, "dtb");
+	struct charon_boot_seg *ds;
+	size_t out_len;
+	void *out;
+	int rc;
+
+	if (is) {
+		edit->initrd_start = is->addr;
+		edit->initrd_end = is->addr + is->len;
+	}
+	edit->rsv[0].start = b->stub_addr;
+	edit->rsv[0].size = b->stub_size;
+	rc = charon_fdt_edit(o->dtb_path, dtb, edit, &out, &out_len, err);
+	if (rc) {
+		return rc;
+	}
+	if (out_len > dseg->size) {
+		free(out);
+		return charon_errf(err, -EFBIG,
+				   "dtb: %s: edited tree is 0x%zx bytes, more than the 0x%llx reserved",
+				   o->dtb_path, out_len, (ull)dseg->size);
+	}
+	ds = charon_boot_add_seg(b, "dtb", o->dtb_path, out, out_len);
+	ds->modified = true;
+	ds->addr = dseg->addr;
+	ds->mem_size = dseg->size;
+	return 0;
 }
 
 /**

@@ -18,11 +18,6 @@ typedef unsigned long long ull;
 
 #define PAGE	4096ull
 
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
 static uint16_t rd16(const uint8_t *b, size_t off)
 {
 	return charon_get16(b + off, CHARON_LE);
@@ -166,7 +161,7 @@ static int check_sizes(const char *name, size_t len,
 				   "kernel: %s: init_size at 0x260 is 0x%x, smaller than the 0x%zx bytes of protected-mode kernel",
 				   name, img->init_size, img->pm_size);
 	}
-	img->mem_size = round_up(img->init_size, PAGE);
+	img->mem_size = charon_round_up(img->init_size, PAGE);
 	return 0;
 }
 

@@ -132,9 +132,13 @@ struct charon_boot_seg *charon_boot_add_seg(struct charon_boot *b,
 					    const char *label,
 					    const char *src, uint8_t *data,
 					    size_t len);
+int charon_boot_read_stub(const struct charon_boot_opts *o,
+			  struct charon_boot *b, uint16_t arch,
+			  struct charon_err *err);
 int charon_boot_read_initrd(const struct charon_boot_opts *o,
 			    struct charon_boot *b, struct charon_err *err);
-int charon_boot_read_dtb(const struct charon_boot_opts *o, uint8_t **dtb,
+int charon_boot_read_dtb(const struct charon_boot_opts *o,
+			 const struct charon_boot *b, uint8_t **dtb,
 			 size_t *len, struct charon_err *err);
 int charon_boot_machine(const struct charon_boot_opts *o,
 			struct charon_boot *b, const uint8_t *dtb,
@@ -142,6 +146,16 @@ int charon_boot_machine(const struct charon_boot_opts *o,
 struct charon_segment *charon_boot_ram_head(const struct charon_boot_opts *o,
 					    struct charon_boot *b,
 					    struct charon_err *err);
+struct charon_segment *charon_boot_add_stub(const struct charon_boot_opts *o,
+					    struct charon_boot *b,
+					    struct charon_err *err);
+int charon_boot_dtb_room(const struct charon_boot_opts *o,
+			 struct charon_boot *b, const uint8_t *dtb,
+			 struct charon_fdt_edit *edit, size_t *room,
+			 struct charon_err *err);
+int charon_boot_make_dtb(const struct charon_boot_opts *o,
+			 struct charon_boot *b, const uint8_t *dtb,
+			 struct charon_fdt_edit *edit, struct charon_err *err);
 int charon_boot_fill_params(const struct charon_boot_opts *o,
 			    struct charon_boot *b, struct charon_err *err);
 

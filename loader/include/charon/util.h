@@ -3,8 +3,22 @@
 #ifndef CHARON_UTIL_H
 #define CHARON_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* @x rounded up to a multiple of @a, a power of two; @x must not wrap */
+static inline uint64_t charon_round_up(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* do [@a, @a + @an) and [@b, @b + @bn) share a byte?  Neither may wrap. */
+static inline bool charon_overlaps(uint64_t a, uint64_t an, uint64_t b,
+				   uint64_t bn)
+{
+	return a < b + bn && b < a + an;
+}
 
 size_t charon_strscpy(char *dst, const char *src, size_t size);
 void charon_printable(char *dst, size_t size, const void *src, size_t n);
