@@ -62,10 +62,9 @@ int charon_boot_read_initrd(const struct charon_boot_opts *o,
 	if (!o->initrd_path) {
 		return 0;
 	}
-	rc = charon_read_file(o->initrd_path, CHARON_FILE_MAX, &data, &len,
-			      err);
+	rc = charon_read_input("initrd", o->initrd_path, CHARON_FILE_MAX,
+			       &data, &len, err);
 	if (rc) {
-		charon_err_prefix(err, "initrd: ");
 		return rc;
 	}
 	if (len == 0) {
@@ -123,7 +122,8 @@ int charon_boot_read_dtb(const struct charon_boot_opts *o,
 {
 	int rc;
 
-	rc = charon_read_file(o->dtb_path, CHARON_FDT_MAX_SIZE, dtb, len, err);
+	rc = charon_read_input("dtb", o->dtb_path, CHARON_FDT_MAX_SIZE, dtb,
+			       len, err);
 	if (rc == -EFBIG) {
 		return charon_errf(err, rc, "dtb: %s: larger than 2 MiB%s",
 				   o->dtb_path,
@@ -131,7 +131,6 @@ int charon_boot_read_dtb(const struct charon_boot_opts *o,
 				   ", the arm64 limit (booting.rst)" : "");
 	}
 	if (rc) {
-		charon_err_prefix(err, "dtb: ");
 		return rc;
 	}
 	return charon_fdt_check(o->dtb_path, *dtb, *len, err);

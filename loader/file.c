@@ -103,6 +103,30 @@ int charon_read_file(const char *path, size_t max, uint8_t **data,
 }
 
 /**
+ * charon_read_input() - read a whole input file, naming its role in errors
+ * @what: the file's role: "stub", "kernel", "initrd", ...; a message
+ *	starts "WHAT: PATH: "
+ * @path: the file
+ * @max: largest size accepted, in bytes
+ * @data: as for charon_read_file()
+ * @len: as for charon_read_file()
+ * @err: error message on failure
+ *
+ * Return: 0, or a negative errno code (-EFBIG past @max).
+ */
+int charon_read_input(const char *what, const char *path, size_t max,
+		      uint8_t **data, size_t *len, struct charon_err *err)
+{
+	int rc;
+
+	rc = charon_read_file(path, max, data, len, err);
+	if (rc) {
+		charon_err_prefix(err, "%s: ", what);
+	}
+	return rc;
+}
+
+/**
  * charon_write_file() - create or replace a file with the given bytes
  * @path: the file
  * @data: the bytes

@@ -419,9 +419,9 @@ int charon_zimage_load(const char *path, struct charon_zimage *zi,
 	int rc;
 
 	memset(zi, 0, sizeof(*zi));
-	rc = charon_read_file(path, CHARON_FILE_MAX, &buf, &len, err);
+	rc = charon_read_input("zImage", path, CHARON_FILE_MAX, &buf, &len,
+			       err);
 	if (rc) {
-		charon_err_prefix(err, "zImage: ");
 		return rc;
 	}
 	rc = charon_zimage_parse(path, buf, len, zi, err);

@@ -191,13 +191,12 @@ int charon_arm64_image_load(const char *path, struct charon_arm64_image *img,
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	rc = charon_read_file(path, CHARON_GUNZIP_MAX, &buf, &len, err);
-	if (rc) {
-		charon_err_prefix(err, "Image: ");
-		return rc;
+	rc = charon_read_input("Image", path, CHARON_GUNZIP_MAX, &buf, &len,
+			       err);
+	if (!rc) {
+		rc = charon_arm64_image_open(path, buf, len, img, err);
+		free(buf);
 	}
-	rc = charon_arm64_image_open(path, buf, len, img, err);
-	free(buf);
 	return rc;
 }
 

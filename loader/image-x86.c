@@ -304,9 +304,9 @@ int charon_x86_image_load(const char *path, struct charon_x86_image *img,
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	rc = charon_read_file(path, CHARON_FILE_MAX, &buf, &len, err);
+	rc = charon_read_input("kernel", path, CHARON_FILE_MAX, &buf, &len,
+			       err);
 	if (rc) {
-		charon_err_prefix(err, "kernel: ");
 		return rc;
 	}
 	rc = charon_x86_image_parse(path, buf, len, img, err);

@@ -324,13 +324,11 @@ int charon_stub_load(const char *path, uint16_t arch, struct charon_stub *stub,
 	int rc;
 
 	memset(stub, 0, sizeof(*stub));
-	rc = charon_read_file(path, STUB_MAX_FILE, &buf, &len, err);
-	if (rc) {
-		charon_err_prefix(err, "stub: ");
-		return rc;
+	rc = charon_read_input("stub", path, STUB_MAX_FILE, &buf, &len, err);
+	if (!rc) {
+		rc = charon_stub_open(path, buf, len, arch, stub, err);
+		free(buf);
 	}
-	rc = charon_stub_open(path, buf, len, arch, stub, err);
-	free(buf);
 	return rc;
 }
 

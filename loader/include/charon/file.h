@@ -13,6 +13,8 @@
 
 int charon_read_file(const char *path, size_t max, uint8_t **data,
 		     size_t *len, struct charon_err *err);
+int charon_read_input(const char *what, const char *path, size_t max,
+		      uint8_t **data, size_t *len, struct charon_err *err);
 int charon_write_file(const char *path, const void *data, size_t len,
 		      struct charon_err *err);
 
