@@ -40,7 +40,7 @@ $(HOST)/tests/loader/%.o: loader/%.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -MMD -MP -c -o $@ $<
 
 LOADER_TEST_SRCS := tests/unit/test_loader.c tests/unit/test_loader_fdt.c \
-	tests/unit/test_loader_arm.c
+	tests/unit/test_loader_arm.c tests/unit/test_loader_common.c
 
 $(HOST)/tests/test-loader: $(LOADER_TEST_SRCS) tests/unit/test_loader.h \
 		$(LOADER_TEST_OBJS)
@@ -54,6 +54,7 @@ LOADER_X86_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,err.o util.o \
 	file.o layout.o image-x86.o bootparams.o pvh.o)
 
 $(HOST)/tests/test-loader-x86: tests/unit/test_loader_x86.c \
+		tests/unit/test_loader_common.c tests/unit/test_loader.h \
 		$(LOADER_X86_TEST_OBJS)
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(@D)

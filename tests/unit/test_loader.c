@@ -5,7 +5,6 @@
  * command line.  The device tree and boot plan tests are in
  * test_loader_fdt.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -14,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include <libfdt.h>
@@ -34,31 +31,7 @@
 
 #include "test_loader.h"
 
-/* ---- helpers (shared with test_loader_fdt.c) --------------------------- */
-
-void tl_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-void tl_le64(uint8_t *p, uint64_t v)
-{
-	tl_le32(p, (uint32_t)v);
-	tl_le32(p + 4, (uint32_t)(v >> 32));
-}
-
-uint32_t tl_rd32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-uint64_t tl_rd64(const uint8_t *p)
-{
-	return tl_rd32(p) | (uint64_t)tl_rd32(p + 4) << 32;
-}
+/* ---- crafted inputs (shared with test_loader_fdt.c, _arm.c) ----------- */
 
 uint8_t *tl_stub(size_t *len)
 {
@@ -132,89 +105,12 @@ uint8_t *tl_gzip(const uint8_t *in, size_t len, size_t *out_len)
 	return out;
 }
 
-char tl_last_warning[512];
-int tl_nr_warnings;
-
-static void catch_warning(const char *msg, void *arg)
-{
-	(void)arg;
-	snprintf(tl_last_warning, sizeof(tl_last_warning), "%s", msg);
-	tl_nr_warnings++;
-}
-
-void tl_catch_warnings(void)
-{
-	tl_last_warning[0] = '\0';
-	tl_nr_warnings = 0;
-	charon_set_warn_handler(catch_warning, NULL);
-}
-
-void tl_tmpdir(char *buf, size_t len)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(buf, len, "%s/charon-test-XXXXXX", t && *t ? t : "/tmp");
-	assert_non_null(mkdtemp(buf));
-}
-
-void tl_write(const char *dir, const char *name, const void *data,
-	      size_t len, char *path, size_t path_len)
-{
-	FILE *f;
-
-	snprintf(path, path_len, "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-void tl_rmdir(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (!d) {
-		return;
-	}
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) {
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-void tl_layout(struct charon_layout *l, uint64_t start, uint64_t size)
-{
-	memset(l, 0, sizeof(*l));
-	assert_int_equal(charon_layout_add_ram(l, start, size, NULL), 0);
-}
-
 void tl_sha256(const void *p, size_t n, uint8_t out[32])
 {
 	unsigned int len = 0;
 
 	assert_int_equal(EVP_Digest(p, n, out, &len, EVP_sha256(), NULL), 1);
 	assert_int_equal(len, 32);
-}
-
-bool tl_real_kernel(char *path, size_t len)
-{
-	const char *env = getenv("CHARON_KERNEL_ARM64");
-	const char *o = getenv("O");
-
-	if (env && *env) {
-		snprintf(path, len, "%s", env);
-	} else {
-		snprintf(path, len, "%s/kernels/arm64/vmlinuz",
-			 o && *o ? o : "build");
-	}
-	return access(path, R_OK) == 0;
 }
 
 /* ---- arm64 Image ------------------------------------------------------- */
@@ -449,19 +345,12 @@ static void test_image_file_errors(void **state)
 /* the real Debian kernel that scripts/fetch-kernels provides */
 static void test_image_real_kernel(void **state)
 {
-	const char *no = getenv("CHARON_NO_KERNELS");
 	struct charon_arm64_image img;
 	struct charon_err err = { "" };
 	char path[PATH_MAX];
 
 	(void)state;
-	if (!tl_real_kernel(path, sizeof(path))) {
-		if (no && !strcmp(no, "1")) {
-			skip();
-		}
-		fail_msg("%s: no arm64 kernel; run scripts/fetch-kernels arm64 (or set CHARON_NO_KERNELS=1 to skip)",
-			 path);
-	}
+	tl_need_kernel("arm64", path, sizeof(path));
 	assert_int_equal(charon_arm64_image_load(path, &img, &err), 0);
 	print_message("  %s: %s, %zu bytes loaded, text_offset 0x%llx, image_size 0x%llx, flags 0x%llx\n",
 		      path, img.inflated ? "gzip" : "plain", img.len,

@@ -133,21 +133,6 @@ static int zparse(const struct zopts *z, struct charon_zimage *zi,
 	return rc;
 }
 
-/* the real Debian zImage: $CHARON_KERNEL_ARM, else $O/kernels/arm/vmlinuz */
-static bool real_zimage(char *path, size_t len)
-{
-	const char *env = getenv("CHARON_KERNEL_ARM");
-	const char *o = getenv("O");
-
-	if (env && *env) {
-		snprintf(path, len, "%s", env);
-	} else {
-		snprintf(path, len, "%s/kernels/arm/vmlinuz",
-			 o && *o ? o : "build");
-	}
-	return access(path, R_OK) == 0;
-}
-
 /* ---- parsing ------------------------------------------------------------ */
 
 static void test_zimage_six_words(void **state)
@@ -627,7 +612,7 @@ static void test_zimage_real_kernel(void **state)
 	uint64_t fixed, ratio;
 
 	(void)state;
-	if (!real_zimage(path, sizeof(path))) {
+	if (!tl_real_kernel("arm", path, sizeof(path))) {
 		print_message("  %s: no arm kernel (scripts/fetch-kernels arm); skipped\n",
 			      path);
 		skip();
@@ -824,15 +809,6 @@ static void test_atags_mem(void **state)
 
 /* ---- the arm boot plan -------------------------------------------------- */
 
-struct arm_files {
-	char dir[PATH_MAX];
-	char stub[PATH_MAX], kernel[PATH_MAX], initrd[PATH_MAX], dtb[PATH_MAX];
-	uint8_t *kernel_data, *initrd_data;
-	size_t kernel_len, initrd_len;
-};
-
-#define ARM_INITRD_LEN	0x5432
-
 /* a flat arm stub: zImage header words, charon header at 0x40, arch 2 */
 static uint8_t *arm_stub(size_t *len)
 {
@@ -848,93 +824,21 @@ static uint8_t *arm_stub(size_t *len)
 	return b;
 }
 
-static void arm_files(struct arm_files *p, const struct zopts *z,
-		      const struct tl_dtb_opts *o)
+/* the arm stub, the default zImage */
+static void arm_files(struct tl_plan_files *p, const struct tl_dtb_opts *o)
 {
-	struct tl_dtb_opts def;
-	struct zopts zd;
-	uint8_t *b;
-	size_t len, i;
-	void *f;
+	struct zopts z;
+	size_t len, zlen;
+	uint8_t *stub = arm_stub(&len), *zi;
 
-	memset(p, 0, sizeof(*p));
-	tl_tmpdir(p->dir, sizeof(p->dir));
-	b = arm_stub(&len);
-	tl_write(p->dir, "stub.bin", b, len, p->stub, sizeof(p->stub));
-	free(b);
-	if (!z) {
-		zdefaults(&zd);
-		z = &zd;
-	}
-	p->kernel_data = zimage(z, &p->kernel_len);
-	tl_write(p->dir, "zImage", p->kernel_data, p->kernel_len, p->kernel,
-		 sizeof(p->kernel));
-	p->initrd_len = ARM_INITRD_LEN;
-	p->initrd_data = malloc(ARM_INITRD_LEN);
-	assert_non_null(p->initrd_data);
-	for (i = 0; i < ARM_INITRD_LEN; i++) {
-		p->initrd_data[i] = (uint8_t)(i * 7 + 3);
-	}
-	tl_write(p->dir, "initrd", p->initrd_data, p->initrd_len, p->initrd,
-		 sizeof(p->initrd));
-	if (!o) {
-		tl_dtb_defaults(&def);
-		o = &def;
-	}
-	f = tl_dtb(o, &len);
-	tl_write(p->dir, "virt.dtb", f, len, p->dtb, sizeof(p->dtb));
-	free(f);
-}
-
-static void arm_files_free(struct arm_files *p)
-{
-	free(p->kernel_data);
-	free(p->initrd_data);
-	tl_rmdir(p->dir);
-}
-
-static void arm_opts(const struct arm_files *p, struct charon_boot_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->stub_path = p->stub;
-	o->kernel_path = p->kernel;
-	o->initrd_path = p->initrd;
-	o->dtb_path = p->dtb;
-	o->bootargs = "console=ttyAMA0 rdinit=/init";
-	o->fail_policy = CHARON_FAIL_TEST_EXIT;
-}
-
-static void region_is(const uint8_t *q, int i, const char *label,
-		      uint64_t start, const void *data, size_t len)
-{
-	const uint8_t *r = q + 0x098 + 0x40 * i;
-	char want_label[16] = { 0 };
-	uint8_t want[32];
-
-	memcpy(want_label, label, strlen(label));
-	assert_int_equal(tl_rd64(r + 0x00), start);
-	assert_int_equal(tl_rd64(r + 0x08), len);
-	assert_memory_equal(r + 0x10, want_label, 16);
-	tl_sha256(data, len, want);
-	assert_memory_equal(r + 0x20, want, 32);
-}
-
-static uint64_t chosen_u64(const void *f, const char *name)
-{
-	const void *p;
-	fdt64_t v;
-	int len;
-
-	p = fdt_getprop(f, fdt_path_offset(f, "/chosen"), name, &len);
-	assert_non_null(p);
-	assert_int_equal(len, 8);
-	memcpy(&v, p, 8);
-	return fdt64_to_cpu(v);
+	zdefaults(&z);
+	zi = zimage(&z, &zlen);
+	tl_plan_files(p, stub, len, "zImage", zi, zlen, o);
 }
 
 static void test_plan_arm(void **state)
 {
-	struct arm_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -945,8 +849,8 @@ static void test_plan_arm(void **state)
 	int n;
 
 	(void)state;
-	arm_files(&pf, NULL, NULL);
-	arm_opts(&pf, &o);
+	arm_files(&pf, NULL);
+	tl_plan_opts(&pf, &o);
 	o.ram_head_reserve = MiB(1);
 	o.ram_head_name = "qemu-dtb";
 	if (charon_arm_prepare(&o, &b, &err)) {
@@ -977,9 +881,10 @@ static void test_plan_arm(void **state)
 	assert_int_equal(b.stub_addr, RAM_END - TL_STUB_MEM_SIZE);
 
 	/* the DTB */
-	assert_int_equal(chosen_u64(d->data, "linux,initrd-start"), i->addr);
-	assert_int_equal(chosen_u64(d->data, "linux,initrd-end"),
-			 i->addr + ARM_INITRD_LEN);
+	assert_int_equal(tl_prop_u64(d->data, "/chosen", "linux,initrd-start"),
+			 i->addr);
+	assert_int_equal(tl_prop_u64(d->data, "/chosen", "linux,initrd-end"),
+			 i->addr + TL_PLAN_INITRD_LEN);
 	assert_string_equal(fdt_getprop(d->data,
 					fdt_path_offset(d->data, "/chosen"),
 					"bootargs", &n),
@@ -1000,9 +905,10 @@ static void test_plan_arm(void **state)
 	assert_int_equal(tl_rd64(q + 0x050), 0);
 	assert_int_equal(tl_rd64(q + 0x058 + 8 * CHARON_ARM_PSCI),
 			 CHARON_PSCI_HVC);
-	region_is(q, 0, "kernel", RAM + MiB(32), want, 0x10004);
-	region_is(q, 1, "initrd", i->addr, pf.initrd_data, ARM_INITRD_LEN);
-	region_is(q, 2, "dtb", d->addr, d->data, d->len);
+	tl_check_region(q, 0, "kernel", RAM + MiB(32), want, 0x10004);
+	tl_check_region(q, 1, "initrd", i->addr, pf.initrd_data,
+			TL_PLAN_INITRD_LEN);
+	tl_check_region(q, 2, "dtb", d->addr, d->data, d->len);
 
 	/* test hooks work on arm plans too */
 	CHECK(charon_boot_flip_bit(&b, "kernel:0x10003", &err));
@@ -1012,7 +918,7 @@ static void test_plan_arm(void **state)
 			    "--flip-bit: no loaded segment \"atags\" (have: kernel, initrd, dtb)");
 	free(want);
 	charon_boot_free(&b);
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static const uint8_t *atag_find(const uint8_t *p, size_t len, uint32_t id,
@@ -1031,7 +937,7 @@ static const uint8_t *atag_find(const uint8_t *p, size_t len, uint32_t id,
 
 static void test_plan_arm_atags(void **state)
 {
-	struct arm_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -1043,8 +949,8 @@ static void test_plan_arm_atags(void **state)
 	tl_dtb_defaults(&dopt);
 	dopt.resmem_start = 0x60000000;
 	dopt.resmem_size = 0x100000;
-	arm_files(&pf, NULL, &dopt);
-	arm_opts(&pf, &o);
+	arm_files(&pf, &dopt);
+	tl_plan_opts(&pf, &o);
 	o.atags = true;
 	o.machine_type = 0x8e0;
 	if (charon_arm_prepare(&o, &b, &err)) {
@@ -1077,14 +983,14 @@ static void test_plan_arm_atags(void **state)
 	g = atag_find(t->data, t->len, CHARON_ATAG_INITRD2, 0);
 	assert_non_null(g);
 	assert_int_equal(tl_rd32(g + 8), i->addr);
-	assert_int_equal(tl_rd32(g + 12), ARM_INITRD_LEN);
+	assert_int_equal(tl_rd32(g + 12), TL_PLAN_INITRD_LEN);
 
 	/* r1 = the machine type, r2 = the list */
 	q = b.stub.image + TL_STUB_PARAMS_OFF;
 	assert_int_equal(tl_rd64(q + 0x038), 0);
 	assert_int_equal(tl_rd64(q + 0x040), 0x8e0);
 	assert_int_equal(tl_rd64(q + 0x048), RAM + 0x100);
-	region_is(q, 2, "atags", RAM + 0x100, t->data, t->len);
+	tl_check_region(q, 2, "atags", RAM + 0x100, t->data, t->len);
 	charon_boot_free(&b);
 
 	/* QEMU's DTB at the start of RAM: after the initrd instead */
@@ -1099,12 +1005,12 @@ static void test_plan_arm_atags(void **state)
 	assert_int_equal(t->addr, i->addr + 0x6000);
 	assert_null(atag_find(t->data, t->len, CHARON_ATAG_CMDLINE, 0));
 	charon_boot_free(&b);
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static void test_plan_arm_errors(void **state)
 {
-	struct arm_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -1115,8 +1021,8 @@ static void test_plan_arm_errors(void **state)
 	/* RAM above 4 GiB is cut off; a stub there is refused */
 	tl_dtb_defaults(&dopt);
 	dopt.mem_size = 0x100000000ull;
-	arm_files(&pf, NULL, &dopt);
-	arm_opts(&pf, &o);
+	arm_files(&pf, &dopt);
+	tl_plan_opts(&pf, &o);
 	tl_catch_warnings();
 	if (charon_arm_prepare(&o, &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
@@ -1145,13 +1051,13 @@ static void test_plan_arm_errors(void **state)
 		 "layout: the zImage footprint [0x40003000, 0x42120000) of %s overlaps stub [0x41000000, 0x41010000)",
 		 pf.kernel);
 	assert_msg(err, msg);
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 
 	/* RAM just large enough: the footprint stays below the stub */
 	tl_dtb_defaults(&dopt);
 	dopt.mem_size = 0x308000 + 0x120000 + TL_STUB_MEM_SIZE;
-	arm_files(&pf, NULL, &dopt);
-	arm_opts(&pf, &o);
+	arm_files(&pf, &dopt);
+	tl_plan_opts(&pf, &o);
 	o.initrd_path = NULL;
 	o.atags = true;		/* no room left for a DTB after it */
 	if (charon_arm_prepare(&o, &b, &err)) {
@@ -1161,11 +1067,11 @@ static void test_plan_arm_errors(void **state)
 	assert_int_equal(b.kernel.arm.fp_end, RAM + 0x428000);
 	assert_int_equal(b.stub_addr, RAM + 0x428000);
 	charon_boot_free(&b);
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 	/* ... a page less: named */
 	dopt.mem_size -= 0x1000;
-	arm_files(&pf, NULL, &dopt);
-	arm_opts(&pf, &o);
+	arm_files(&pf, &dopt);
+	tl_plan_opts(&pf, &o);
 	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ENOSPC);
 	charon_boot_free(&b);
 	snprintf(msg, sizeof(msg),
@@ -1173,32 +1079,32 @@ static void test_plan_arm_errors(void **state)
 		 pf.kernel);
 	assert_msg(err, msg);
 	assert_msg(err, "inside RAM [0x40000000, 0x40427000); the stub takes [0x40427000, 0x40437000)");
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 
 	/* a reservation where the kernel decompresses to */
 	tl_dtb_defaults(&dopt);
 	dopt.resmem_start = RAM + 0x100000;
 	dopt.resmem_size = 0x1000;
-	arm_files(&pf, NULL, &dopt);
-	arm_opts(&pf, &o);
+	arm_files(&pf, &dopt);
+	tl_plan_opts(&pf, &o);
 	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_msg(err, "overlaps reserved-memory/fw@0 [0x40100000, 0x40101000): the decompressor or the kernel would overwrite it");
 
 	/* an arm64 stub for an arm plan; an Image for a zImage */
-	arm_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.kernel_path = pf.initrd;
 	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(msg, sizeof(msg), "zImage: %s: magic at 0x24 is", pf.initrd);
 	assert_msg(err, msg);
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 /* the real zImage through the whole plan */
 static void test_plan_arm_real_kernel(void **state)
 {
-	struct arm_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -1206,11 +1112,11 @@ static void test_plan_arm_real_kernel(void **state)
 	char path[PATH_MAX];
 
 	(void)state;
-	if (!real_zimage(path, sizeof(path))) {
+	if (!tl_real_kernel("arm", path, sizeof(path))) {
 		skip();
 	}
-	arm_files(&pf, NULL, NULL);
-	arm_opts(&pf, &o);
+	arm_files(&pf, NULL);
+	tl_plan_opts(&pf, &o);
 	o.kernel_path = path;
 	o.ram_head_reserve = MiB(1);
 	o.ram_head_name = "qemu-dtb";
@@ -1223,7 +1129,7 @@ static void test_plan_arm_real_kernel(void **state)
 	assert_int_equal(i->addr, b.kernel.arm.fp_end);
 	assert_true(i->addr >= b.kernel.arm.fp.kernel_end);
 	charon_boot_free(&b);
-	arm_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static void test_stub_arm(void **state)

@@ -364,7 +364,7 @@ static void test_fdt_bad(void **state)
 
 /* ---- editing ----------------------------------------------------------- */
 
-static uint64_t prop_u64(const void *f, const char *path, const char *name)
+uint64_t tl_prop_u64(const void *f, const char *path, const char *name)
 {
 	const void *p;
 	fdt64_t v;
@@ -408,9 +408,9 @@ static void test_fdt_edit(void **state)
 	ba = fdt_getprop(out, fdt_path_offset(out, "/chosen"), "bootargs", &n);
 	assert_non_null(ba);
 	assert_string_equal(ba, "console=ttyAMA0 earlycon rdinit=/init");
-	assert_int_equal(prop_u64(out, "/chosen", "linux,initrd-start"),
+	assert_int_equal(tl_prop_u64(out, "/chosen", "linux,initrd-start"),
 			 0x148000000ull);
-	assert_int_equal(prop_u64(out, "/chosen", "linux,initrd-end"),
+	assert_int_equal(tl_prop_u64(out, "/chosen", "linux,initrd-end"),
 			 0x148123456ull);
 	assert_int_equal(fdt_num_mem_rsv(out), 2);
 	CHECK(fdt_get_mem_rsv(out, 0, &a, &s));
@@ -462,39 +462,28 @@ static void test_fdt_edit(void **state)
 	free(f);
 }
 
-/* ---- the arm64 boot plan ----------------------------------------------- */
+/* ---- boot plan inputs (shared with test_loader_arm.c) ------------------ */
 
-struct plan_files {
-	char dir[PATH_MAX];
-	char stub[PATH_MAX], kernel[PATH_MAX], initrd[PATH_MAX], dtb[PATH_MAX];
-	uint8_t *kernel_data, *initrd_data;
-	size_t kernel_len, initrd_len;
-};
-
-#define PLAN_KERNEL_LEN		0x3000
-#define PLAN_IMAGE_SIZE		0x1400000	/* 20 MiB */
-#define PLAN_INITRD_LEN		0x5432
-
-static void plan_files(struct plan_files *p, const struct tl_dtb_opts *o)
+void tl_plan_files(struct tl_plan_files *p, uint8_t *stub, size_t stub_len,
+		   const char *kernel_name, uint8_t *kernel,
+		   size_t kernel_len, const struct tl_dtb_opts *o)
 {
 	struct tl_dtb_opts def;
-	uint8_t *b;
 	size_t len, i;
 	void *f;
 
 	memset(p, 0, sizeof(*p));
 	tl_tmpdir(p->dir, sizeof(p->dir));
-	b = tl_stub(&len);
-	tl_write(p->dir, "stub.bin", b, len, p->stub, sizeof(p->stub));
-	free(b);
-	p->kernel_len = PLAN_KERNEL_LEN;
-	p->kernel_data = tl_image(PLAN_KERNEL_LEN, 0, PLAN_IMAGE_SIZE, 0xa);
-	tl_write(p->dir, "Image", p->kernel_data, p->kernel_len, p->kernel,
+	tl_write(p->dir, "stub.bin", stub, stub_len, p->stub, sizeof(p->stub));
+	free(stub);
+	p->kernel_data = kernel;
+	p->kernel_len = kernel_len;
+	tl_write(p->dir, kernel_name, p->kernel_data, p->kernel_len, p->kernel,
 		 sizeof(p->kernel));
-	p->initrd_len = PLAN_INITRD_LEN;
-	p->initrd_data = malloc(PLAN_INITRD_LEN);
+	p->initrd_len = TL_PLAN_INITRD_LEN;
+	p->initrd_data = malloc(TL_PLAN_INITRD_LEN);
 	assert_non_null(p->initrd_data);
-	for (i = 0; i < PLAN_INITRD_LEN; i++) {
+	for (i = 0; i < TL_PLAN_INITRD_LEN; i++) {
 		p->initrd_data[i] = (uint8_t)(i * 13 + 5);
 	}
 	tl_write(p->dir, "initrd", p->initrd_data, p->initrd_len, p->initrd,
@@ -508,14 +497,14 @@ static void plan_files(struct plan_files *p, const struct tl_dtb_opts *o)
 	free(f);
 }
 
-static void plan_files_free(struct plan_files *p)
+void tl_plan_files_free(struct tl_plan_files *p)
 {
 	free(p->kernel_data);
 	free(p->initrd_data);
 	tl_rmdir(p->dir);
 }
 
-static void plan_opts(const struct plan_files *p, struct charon_boot_opts *o)
+void tl_plan_opts(const struct tl_plan_files *p, struct charon_boot_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->stub_path = p->stub;
@@ -526,9 +515,8 @@ static void plan_opts(const struct plan_files *p, struct charon_boot_opts *o)
 	o->fail_policy = CHARON_FAIL_TEST_EXIT;
 }
 
-/* a region at the ABI offsets of the patched stub */
-static void check_region(const uint8_t *q, int i, const char *label,
-			 uint64_t start, const void *data, size_t len)
+void tl_check_region(const uint8_t *q, int i, const char *label,
+		     uint64_t start, const void *data, size_t len)
 {
 	const uint8_t *r = q + 0x098 + 0x40 * i;
 	char want_label[16] = { 0 };
@@ -542,9 +530,25 @@ static void check_region(const uint8_t *q, int i, const char *label,
 	assert_memory_equal(r + 0x20, want, 32);
 }
 
+/* ---- the arm64 boot plan ----------------------------------------------- */
+
+#define PLAN_KERNEL_LEN		0x3000
+#define PLAN_IMAGE_SIZE		0x1400000	/* 20 MiB */
+
+/* the crafted stub, an arm64 Image of 0x3000 bytes (20 MiB image_size) */
+static void plan_files(struct tl_plan_files *p, const struct tl_dtb_opts *o)
+{
+	size_t len;
+	uint8_t *stub = tl_stub(&len);
+
+	tl_plan_files(p, stub, len, "Image",
+		      tl_image(PLAN_KERNEL_LEN, 0, PLAN_IMAGE_SIZE, 0xa),
+		      PLAN_KERNEL_LEN, o);
+}
+
 static void test_plan_arm64(void **state)
 {
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -557,7 +561,7 @@ static void test_plan_arm64(void **state)
 
 	(void)state;
 	plan_files(&pf, NULL);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.flags = CHARON_F_VERBOSE;
 	if (charon_arm64_prepare(&o, &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
@@ -588,10 +592,10 @@ static void test_plan_arm64(void **state)
 	ba = fdt_getprop(d->data, fdt_path_offset(d->data, "/chosen"),
 			 "bootargs", &n);
 	assert_string_equal(ba, "console=ttyAMA0 rdinit=/init");
-	assert_int_equal(prop_u64(d->data, "/chosen", "linux,initrd-start"),
+	assert_int_equal(tl_prop_u64(d->data, "/chosen", "linux,initrd-start"),
 			 i->addr);
-	assert_int_equal(prop_u64(d->data, "/chosen", "linux,initrd-end"),
-			 i->addr + PLAN_INITRD_LEN);
+	assert_int_equal(tl_prop_u64(d->data, "/chosen", "linux,initrd-end"),
+			 i->addr + TL_PLAN_INITRD_LEN);
 	assert_int_equal(fdt_num_mem_rsv(d->data), 1);
 	CHECK(fdt_get_mem_rsv(d->data, 0, &a, &s));
 	assert_int_equal(a, b.stub_addr);
@@ -615,18 +619,18 @@ static void test_plan_arm64(void **state)
 	assert_int_equal(tl_rd64(q + 0x048), 0);
 	assert_int_equal(tl_rd64(q + 0x050), 0);
 	assert_int_equal(tl_rd64(q + 0x058), CHARON_PSCI_HVC);
-	check_region(q, 0, "kernel", 0x40000000, pf.kernel_data,
+	tl_check_region(q, 0, "kernel", 0x40000000, pf.kernel_data,
 		     pf.kernel_len);
-	check_region(q, 1, "initrd", i->addr, pf.initrd_data, pf.initrd_len);
-	check_region(q, 2, "dtb", d->addr, d->data, d->len);
+	tl_check_region(q, 1, "initrd", i->addr, pf.initrd_data, pf.initrd_len);
+	tl_check_region(q, 2, "dtb", d->addr, d->data, d->len);
 	assert_int_equal(tl_rd64(q + 0x098 + 3 * 0x40), 0);
 	charon_boot_free(&b);
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static void test_plan_gzip_no_initrd(void **state)
 {
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -645,7 +649,7 @@ static void test_plan_gzip_no_initrd(void **state)
 	z = tl_gzip(pf.kernel_data, pf.kernel_len, &zlen);
 	tl_write(pf.dir, "Image.gz", z, zlen, pf.kernel, sizeof(pf.kernel));
 	free(z);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.initrd_path = NULL;
 	o.bootargs = NULL;
 	if (charon_arm64_prepare(&o, &b, &err)) {
@@ -665,18 +669,18 @@ static void test_plan_gzip_no_initrd(void **state)
 	q = b.stub.image + TL_STUB_PARAMS_OFF;
 	assert_int_equal(tl_rd32(q + 0x010), 2);
 	/* the digest is of the inflated Image, what is loaded */
-	check_region(q, 0, "kernel", 0x40000000, pf.kernel_data,
+	tl_check_region(q, 0, "kernel", 0x40000000, pf.kernel_data,
 		     pf.kernel_len);
-	check_region(q, 1, "dtb", d->addr, d->data, d->len);
+	tl_check_region(q, 1, "dtb", d->addr, d->data, d->len);
 	assert_int_equal(tl_rd64(q + 0x058), CHARON_PSCI_SMC);
 	charon_boot_free(&b);
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static void test_plan_stub_addr(void **state)
 {
 	static const uint64_t addrs[] = { 0x40000000, 0x60000000, 0x7fff0000 };
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -686,7 +690,7 @@ static void test_plan_stub_addr(void **state)
 
 	(void)state;
 	plan_files(&pf, NULL);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.stub_addr_fixed = true;
 	for (n = 0; n < 3; n++) {
 		o.stub_addr = addrs[n];
@@ -713,20 +717,20 @@ static void test_plan_stub_addr(void **state)
 	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_msg(err, "layout: stub address 0x40000800 is not 0x0 modulo 0x1000");
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 /* the back-end's own use of the start of RAM (QEMU's DTB) is kept out */
 static void test_plan_ram_head(void **state)
 {
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
 
 	(void)state;
 	plan_files(&pf, NULL);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.ram_head_reserve = 0x100000;
 	o.ram_head_name = "qemu-dtb";
 	if (charon_arm64_prepare(&o, &b, &err)) {
@@ -745,12 +749,12 @@ static void test_plan_ram_head(void **state)
 	CHECK(charon_arm64_prepare(&o, &b, &err));
 	assert_int_equal(b.seg[0].addr, 0x40200000);
 	charon_boot_free(&b);
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static void test_plan_errors(void **state)
 {
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -762,15 +766,15 @@ static void test_plan_errors(void **state)
 	tl_dtb_defaults(&dopt);
 	dopt.mem_size = 0x1000000;	/* 16 MiB: too small for 20 MiB */
 	plan_files(&pf, &dopt);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -ENOSPC);
 	charon_boot_free(&b);
 	assert_msg(err, "layout: no room for kernel (0x1400000 bytes");
 	assert_msg(err, "in RAM [0x40000000, 0x41000000)");
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 
 	plan_files(&pf, NULL);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	tl_write(pf.dir, "bad.dtb", "not a device tree, clearly not one, no..",
 		 40, bad, sizeof(bad));
 	o.dtb_path = bad;
@@ -779,7 +783,7 @@ static void test_plan_errors(void **state)
 	snprintf(path, sizeof(path), "dtb: %s: magic at 0x0 is 0x6e6f7420", bad);
 	assert_msg(err, path);
 
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	tl_write(pf.dir, "empty", "", 0, bad, sizeof(bad));
 	o.initrd_path = bad;
 	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
@@ -787,14 +791,14 @@ static void test_plan_errors(void **state)
 	snprintf(path, sizeof(path), "initrd: %s: file is empty", bad);
 	assert_string_equal(err.msg, path);
 
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.kernel_path = pf.initrd;
 	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(path, sizeof(path), "Image: %s: header magic at 0x38", pf.initrd);
 	assert_msg(err, path);
 
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.stub_path = pf.kernel;
 	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
 	charon_boot_free(&b);
@@ -805,12 +809,12 @@ static void test_plan_errors(void **state)
 	img = tl_image(0x1000, 0, 0x200000, 1);
 	tl_write(pf.dir, "be", img, 0x1000, bad, sizeof(bad));
 	free(img);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.kernel_path = bad;
 	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_msg(err, "big-endian kernel");
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 static void test_plan_hooks(void **state)
@@ -818,7 +822,7 @@ static void test_plan_hooks(void **state)
 	static const char *const whats[] = {
 		"magic", "version", "size", "nr-regions", "overlap-stub", "wrap",
 	};
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
@@ -829,7 +833,7 @@ static void test_plan_hooks(void **state)
 
 	(void)state;
 	plan_files(&pf, NULL);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	for (n = 0; n < sizeof(whats) / sizeof(whats[0]); n++) {
 		if (charon_arm64_prepare(&o, &b, &err)) {
 			fail_msg("prepare: %s", err.msg);
@@ -904,35 +908,35 @@ static void test_plan_hooks(void **state)
 	assert_msg(err, "--flip-bit: offset \" -1\" is not a number");
 	assert_int_equal(charon_boot_flip_bit(&b, ":3", &err), -EINVAL);
 	charon_boot_free(&b);
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 /* the real Debian kernel, when scripts/fetch-kernels has run */
 static void test_plan_real_kernel(void **state)
 {
-	struct plan_files pf;
+	struct tl_plan_files pf;
 	struct charon_boot_opts o;
 	struct charon_boot b;
 	struct charon_err err = { "" };
 	char path[PATH_MAX];
 
 	(void)state;
-	if (!tl_real_kernel(path, sizeof(path))) {
+	if (!tl_real_kernel("arm64", path, sizeof(path))) {
 		/* test_image_real_kernel reports the missing kernel */
 		skip();
 	}
 	plan_files(&pf, NULL);
-	plan_opts(&pf, &o);
+	tl_plan_opts(&pf, &o);
 	o.kernel_path = path;
 	if (charon_arm64_prepare(&o, &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	assert_int_equal(b.seg[0].addr, 0x40000000 + b.kernel.arm64.text_offset);
 	assert_int_equal(b.seg[0].mem_size, b.kernel.arm64.mem_size);
-	check_region(b.stub.image + TL_STUB_PARAMS_OFF, 0, "kernel",
+	tl_check_region(b.stub.image + TL_STUB_PARAMS_OFF, 0, "kernel",
 		     b.seg[0].addr, b.seg[0].data, b.seg[0].len);
 	charon_boot_free(&b);
-	plan_files_free(&pf);
+	tl_plan_files_free(&pf);
 }
 
 int tl_run_fdt_tests(void)

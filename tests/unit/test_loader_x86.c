@@ -33,50 +33,11 @@
 #include <charon/layout.h>
 #include <charon/pvh.h>
 
-#define CHECK(x)	assert_int_equal((x), 0)
-
-#define assert_msg(err, sub)						\
-	do {								\
-		if (!strstr((err).msg, (sub))) {			\
-			print_error("message \"%s\"\n  lacks \"%s\"\n",	\
-				    (err).msg, (sub));			\
-			fail();						\
-		}							\
-	} while (0)
+#include "test_loader.h"
 
 #define KiB(x)	((uint64_t)(x) << 10)
 #define MiB(x)	((uint64_t)(x) << 20)
 #define GiB(x)	((uint64_t)(x) << 30)
-
-/* ---- byte helpers, independent of the library -------------------------- */
-
-static void w16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void w32(uint8_t *p, uint32_t v)
-{
-	w16(p, (uint16_t)v);
-	w16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void w64(uint8_t *p, uint64_t v)
-{
-	w32(p, (uint32_t)v);
-	w32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t r32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t r64(const uint8_t *p)
-{
-	return r32(p) | (uint64_t)r32(p + 4) << 32;
-}
 
 /* ---- a crafted bzImage ------------------------------------------------- */
 
@@ -103,30 +64,30 @@ static uint8_t *bz(size_t *len)
 		b[i] = (uint8_t)(i ^ (i >> 7));	/* "protected-mode kernel" */
 	}
 	b[0x1f1] = BZ_SETUP_SECTS;
-	w32(b + 0x1f4, BZ_PM_SIZE / 16);	/* syssize */
-	w16(b + 0x1fa, 0xffff);			/* vid_mode "normal" */
-	w16(b + 0x1fe, 0xaa55);
+	tl_le32(b + 0x1f4, BZ_PM_SIZE / 16);	/* syssize */
+	tl_le16(b + 0x1fa, 0xffff);			/* vid_mode "normal" */
+	tl_le16(b + 0x1fe, 0xaa55);
 	b[0x200] = 0xeb;
 	b[0x201] = 0x6a;			/* header ends at 0x26c */
 	memcpy(b + 0x202, "HdrS", 4);
-	w16(b + 0x206, 0x020f);
-	w16(b + 0x20e, 0x300);			/* string at 0x500 */
+	tl_le16(b + 0x206, 0x020f);
+	tl_le16(b + 0x20e, 0x300);			/* string at 0x500 */
 	memcpy(b + 0x500, BZ_VERSION_STR, sizeof(BZ_VERSION_STR));
 	b[0x211] = 0x01;			/* LOADED_HIGH */
-	w32(b + 0x214, 0x100000);		/* code32_start */
-	w16(b + 0x224, 0x1234);			/* heap_end_ptr */
-	w32(b + 0x22c, 0x7fffffff);		/* initrd_addr_max */
-	w32(b + 0x230, 0x200000);		/* kernel_alignment */
+	tl_le32(b + 0x214, 0x100000);		/* code32_start */
+	tl_le16(b + 0x224, 0x1234);			/* heap_end_ptr */
+	tl_le32(b + 0x22c, 0x7fffffff);		/* initrd_addr_max */
+	tl_le32(b + 0x230, 0x200000);		/* kernel_alignment */
 	b[0x234] = 1;				/* relocatable_kernel */
 	b[0x235] = 21;				/* min_alignment */
-	w16(b + 0x236, 0x0003);			/* KERNEL_64, ABOVE_4G */
-	w32(b + 0x238, 0x7ff);			/* cmdline_size */
-	w32(b + 0x248, 0x100);			/* payload_offset */
-	w32(b + 0x24c, 0x8000);			/* payload_length */
-	w64(b + 0x258, 0x1000000);		/* pref_address */
-	w32(b + 0x260, BZ_INIT_SIZE);
-	w32(b + 0x264, 0x190);			/* handover_offset */
-	w32(b + 0x268, 0x4321);			/* kernel_info_offset */
+	tl_le16(b + 0x236, 0x0003);			/* KERNEL_64, ABOVE_4G */
+	tl_le32(b + 0x238, 0x7ff);			/* cmdline_size */
+	tl_le32(b + 0x248, 0x100);			/* payload_offset */
+	tl_le32(b + 0x24c, 0x8000);			/* payload_length */
+	tl_le64(b + 0x258, 0x1000000);		/* pref_address */
+	tl_le32(b + 0x260, BZ_INIT_SIZE);
+	tl_le32(b + 0x264, 0x190);			/* handover_offset */
+	tl_le32(b + 0x268, 0x4321);			/* kernel_info_offset */
 	*len = BZ_LEN;
 	return b;
 }
@@ -191,7 +152,7 @@ static void test_bz_good(void **state)
 	assert_null(img.data);
 
 	/* protocol 2.12: kernel_info_offset is not read */
-	w16(b + 0x206, 0x020c);
+	tl_le16(b + 0x206, 0x020c);
 	CHECK(bz_parse(b, len, &img, &err));
 	assert_int_equal(img.kernel_info_offset, 0);
 	free(b);
@@ -203,9 +164,9 @@ static void test_bz_magic(void **state)
 	uint8_t *b = bz(&len);
 
 	(void)state;
-	w16(b + 0x1fe, 0x1234);
+	tl_le16(b + 0x1fe, 0x1234);
 	bz_bad(b, len, "boot_flag at 0x1fe is 0x1234, expected 0xaa55");
-	w16(b + 0x1fe, 0xaa55);
+	tl_le16(b + 0x1fe, 0xaa55);
 	memcpy(b + 0x202, "HdrX", 4);
 	bz_bad(b, len,
 	       "setup header magic at 0x202 is 0x58726448, expected 0x53726448 (\"HdrS\")");
@@ -233,10 +194,10 @@ static void test_bz_version(void **state)
 	uint8_t *b = bz(&len);
 
 	(void)state;
-	w16(b + 0x206, 0x020b);
+	tl_le16(b + 0x206, 0x020b);
 	bz_bad(b, len,
 	       "boot protocol version at 0x206 is 2.11 (0x020b); the 64-bit entry needs 2.12 (0x020c");
-	w16(b + 0x206, 0x0204);
+	tl_le16(b + 0x206, 0x0204);
 	bz_bad(b, len, "is 2.04 (0x0204)");
 	free(b);
 }
@@ -247,10 +208,10 @@ static void test_bz_flags(void **state)
 	uint8_t *b = bz(&len);
 
 	(void)state;
-	w16(b + 0x236, 0x0002);
+	tl_le16(b + 0x236, 0x0002);
 	bz_bad(b, len,
 	       "xloadflags at 0x236 is 0x0002: XLF_KERNEL_64 (bit 0) clear");
-	w16(b + 0x236, 0x0003);
+	tl_le16(b + 0x236, 0x0003);
 	b[0x234] = 0;
 	bz_bad(b, len,
 	       "relocatable_kernel at 0x234 is 0: the kernel runs only at pref_address 0x1000000");
@@ -258,11 +219,11 @@ static void test_bz_flags(void **state)
 	b[0x211] = 0x80;
 	bz_bad(b, len, "loadflags at 0x211 is 0x80: LOADED_HIGH (bit 0) clear");
 	b[0x211] = 0x01;
-	w32(b + 0x230, 0x300000);
+	tl_le32(b + 0x230, 0x300000);
 	bz_bad(b, len, "kernel_alignment at 0x230 is 0x300000, not a power of two");
-	w32(b + 0x230, 0);
+	tl_le32(b + 0x230, 0);
 	bz_bad(b, len, "kernel_alignment at 0x230 is 0x0, not a power of two");
-	w32(b + 0x230, 0x100000);
+	tl_le32(b + 0x230, 0x100000);
 	bz_bad(b, len,
 	       "min_alignment at 0x235 is 21 (2^21), larger than kernel_alignment 0x100000");
 	b[0x235] = 0;		/* no minimum: fine */
@@ -289,19 +250,11 @@ static void test_bz_setup_sects_zero(void **state)
 	assert_int_equal(img.setup_size, 5 * 512);
 	assert_int_equal(img.pm_size, BZ_PM_SIZE);
 	b[0x1f1] = 7;		/* 0x600 more setup, as much less kernel */
-	w32(b + 0x1f4, (BZ_PM_SIZE - 0x600) / 16);
+	tl_le32(b + 0x1f4, (BZ_PM_SIZE - 0x600) / 16);
 	CHECK(bz_parse(b, len, &img, &err));
 	assert_int_equal(img.setup_size, 8 * 512);
 	assert_int_equal(img.pm_size, BZ_PM_SIZE - 0x600);
 	free(b);
-}
-
-static char warned[512];
-
-static void catch_warning(const char *msg, void *arg)
-{
-	(void)arg;
-	snprintf(warned, sizeof(warned), "%s", msg);
 }
 
 static void test_bz_truncated(void **state)
@@ -319,21 +272,20 @@ static void test_bz_truncated(void **state)
 	bz_bad(b, len - 16,
 	       "syssize at 0x1f4 is 0x1000 (0x10000 bytes of protected-mode code), but 0xfff0 bytes follow the setup at 0xa00: truncated");
 	/* 0 is not set, as in tests/system/probe/x86_64.S: a warning */
-	w32(b + 0x1f4, 0);
-	warned[0] = '\0';
-	charon_set_warn_handler(catch_warning, NULL);
+	tl_le32(b + 0x1f4, 0);
+	tl_catch_warnings();
 	CHECK(bz_parse(b, len, &img, &err));
 	charon_set_warn_handler(NULL, NULL);
 	assert_int_equal(img.pm_size, BZ_PM_SIZE);
-	if (!strstr(warned, "syssize at 0x1f4 is 0 (a kernel's build sets it); loading the 0x10000 bytes after the setup at 0xa00")) {
-		fail_msg("warning \"%s\"", warned);
+	if (!strstr(tl_last_warning, "syssize at 0x1f4 is 0 (a kernel's build sets it); loading the 0x10000 bytes after the setup at 0xa00")) {
+		fail_msg("warning \"%s\"", tl_last_warning);
 	}
-	w32(b + 0x1f4, 0x100);
-	w32(b + 0x24c, 0xff01);
+	tl_le32(b + 0x1f4, 0x100);
+	tl_le32(b + 0x24c, 0xff01);
 	bz_bad(b, len,
 	       "payload (payload_offset at 0x248 0x100, payload_length at 0x24c 0xff01) ends at 0x10001, past the 0x10000 bytes");
-	w32(b + 0x24c, 0x8000);
-	w32(b + 0x260, 0xffff);
+	tl_le32(b + 0x24c, 0x8000);
+	tl_le32(b + 0x260, 0xffff);
 	bz_bad(b, len,
 	       "init_size at 0x260 is 0xffff, smaller than the 0x10000 bytes of protected-mode kernel");
 	free(b);
@@ -350,37 +302,15 @@ static void test_bz_load(void **state)
 	assert_msg(err, "kernel: /nonexistent/vmlinuz: cannot open");
 }
 
-/* $CHARON_KERNEL_X86_64, else $O/kernels/x86_64/vmlinuz (build/) */
-static bool real_kernel(char *path, size_t len)
-{
-	const char *env = getenv("CHARON_KERNEL_X86_64");
-	const char *o = getenv("O");
-
-	if (env && *env) {
-		snprintf(path, len, "%s", env);
-	} else {
-		snprintf(path, len, "%s/kernels/x86_64/vmlinuz",
-			 o && *o ? o : "build");
-	}
-	return access(path, R_OK) == 0;
-}
-
 /* the real Debian kernel that scripts/fetch-kernels provides */
 static void test_bz_real_kernel(void **state)
 {
-	const char *no = getenv("CHARON_NO_KERNELS");
 	struct charon_x86_image img;
 	struct charon_err err = { "" };
 	char path[PATH_MAX];
 
 	(void)state;
-	if (!real_kernel(path, sizeof(path))) {
-		if (no && !strcmp(no, "1")) {
-			skip();
-		}
-		fail_msg("%s: no x86_64 kernel; run scripts/fetch-kernels x86_64 (or set CHARON_NO_KERNELS=1 to skip)",
-			 path);
-	}
+	tl_need_kernel("x86_64", path, sizeof(path));
 	if (charon_x86_image_load(path, &img, &err)) {
 		fail_msg("%s", err.msg);
 	}
@@ -743,20 +673,20 @@ static void test_bp_fields(void **state)
 	/* type_of_loader, loadflags (only LOADED_HIGH left), code32_start */
 	assert_int_equal(bp[0x210], 0xff);
 	assert_int_equal(bp[0x211], 0x01);
-	assert_int_equal(r32(bp + 0x214), 0x1000000);
+	assert_int_equal(tl_rd32(bp + 0x214), 0x1000000);
 	/* ramdisk_image, ramdisk_size, heap_end_ptr, ext_loader_ver/type */
-	assert_int_equal(r32(bp + 0x218), 0x3f000000);
-	assert_int_equal(r32(bp + 0x21c), 0x123456);
+	assert_int_equal(tl_rd32(bp + 0x218), 0x3f000000);
+	assert_int_equal(tl_rd32(bp + 0x21c), 0x123456);
 	assert_int_equal(bp[0x224] | bp[0x225] << 8, 0);
 	assert_int_equal(bp[0x226], 0);
 	assert_int_equal(bp[0x227], 0);
 	/* cmd_line_ptr; ext_ramdisk_image/size, ext_cmd_line_ptr */
-	assert_int_equal(r32(bp + 0x228), 0x3ffd0000);
-	assert_int_equal(r32(bp + 0x0c0), 0);
-	assert_int_equal(r32(bp + 0x0c4), 0);
-	assert_int_equal(r32(bp + 0x0c8), 0);
+	assert_int_equal(tl_rd32(bp + 0x228), 0x3ffd0000);
+	assert_int_equal(tl_rd32(bp + 0x0c0), 0);
+	assert_int_equal(tl_rd32(bp + 0x0c4), 0);
+	assert_int_equal(tl_rd32(bp + 0x0c8), 0);
 	/* acpi_rsdp_addr, sentinel */
-	assert_int_equal(r64(bp + 0x070), 0);
+	assert_int_equal(tl_rd64(bp + 0x070), 0);
 	assert_int_equal(bp[0x1ef], 0);
 
 	/* the e820 table */
@@ -764,14 +694,14 @@ static void test_bp_fields(void **state)
 	assert_int_equal(t.nr, 8);
 	for (i = 0; i < t.nr; i++) {
 		e = bp + 0x2d0 + 20 * i;
-		assert_int_equal(r64(e), t.map[i].addr);
-		assert_int_equal(r64(e + 8), t.map[i].size);
-		assert_int_equal(r32(e + 16), t.map[i].type);
+		assert_int_equal(tl_rd64(e), t.map[i].addr);
+		assert_int_equal(tl_rd64(e + 8), t.map[i].size);
+		assert_int_equal(tl_rd32(e + 16), t.map[i].type);
 	}
 	e = bp + 0x2d0 + 20 * 3;	/* [1 MiB, 0x3ffdf000) RAM */
-	assert_int_equal(r64(e), 0x100000);
-	assert_int_equal(r64(e + 8), 0x3fedf000);
-	assert_int_equal(r32(e + 16), 1);
+	assert_int_equal(tl_rd64(e), 0x100000);
+	assert_int_equal(tl_rd64(e + 8), 0x3fedf000);
+	assert_int_equal(tl_rd32(e + 16), 1);
 
 	/* everything else is zero */
 	for (i = 0; i < CHARON_BP_SIZE; i++) {
@@ -790,13 +720,13 @@ static void test_bp_fields(void **state)
 	img->hdr_end = 0x268;
 	memset(img->data + 0x268, 0x77, 4);
 	bp = bp_build(img, &in, &t, 0, &err);
-	assert_int_equal(r32(bp + 0x268), 0);
+	assert_int_equal(tl_rd32(bp + 0x268), 0);
 	assert_int_equal(bp[0x267], img->data[0x267]);
 
 	/* the RSDP when the caller knows it */
 	in.acpi_rsdp = 0xf5a10;
 	bp = bp_build(img, &in, &t, 0, &err);
-	assert_int_equal(r64(bp + 0x070), 0xf5a10);
+	assert_int_equal(tl_rd64(bp + 0x070), 0xf5a10);
 	charon_x86_image_free(img);
 }
 
@@ -816,13 +746,13 @@ static void test_bp_above_4g(void **state)
 	in.kernel_addr = 0x140000000ull;
 	img->data[0x214] = 0x5a;	/* code32_start: left as it is */
 	bp = bp_build(img, &in, &t, 0, &err);
-	assert_int_equal(r32(bp + 0x228), 0x23456780);
-	assert_int_equal(r32(bp + 0x0c8), 0x1);
-	assert_int_equal(r32(bp + 0x218), 0);
-	assert_int_equal(r32(bp + 0x0c0), 0x2);
-	assert_int_equal(r32(bp + 0x21c), 0x1000);
-	assert_int_equal(r32(bp + 0x0c4), 0x1);
-	assert_int_equal(r32(bp + 0x214), 0x10005a);
+	assert_int_equal(tl_rd32(bp + 0x228), 0x23456780);
+	assert_int_equal(tl_rd32(bp + 0x0c8), 0x1);
+	assert_int_equal(tl_rd32(bp + 0x218), 0);
+	assert_int_equal(tl_rd32(bp + 0x0c0), 0x2);
+	assert_int_equal(tl_rd32(bp + 0x21c), 0x1000);
+	assert_int_equal(tl_rd32(bp + 0x0c4), 0x1);
+	assert_int_equal(tl_rd32(bp + 0x214), 0x10005a);
 
 	/* the 32-bit protocol cannot reach them */
 	in.entry32 = true;
@@ -1220,10 +1150,10 @@ static void test_pvh_elf(void **state)
 	assert_string_equal((char *)d->d_buf + name_off, "Xen");
 	assert_int_equal(nh.n_type, 18);
 	assert_int_equal(nh.n_descsz, 8);
-	assert_int_equal(r64((uint8_t *)d->d_buf + desc_off),
+	assert_int_equal(tl_rd64((uint8_t *)d->d_buf + desc_off),
 			 PVH_LOAD + PVH_ENTRY);
 	/* where QEMU reads it: note header + name aligned to p_align */
-	assert_int_equal(r32(out + ph.p_offset + 12 + 4),
+	assert_int_equal(tl_rd32(out + ph.p_offset + 12 + 4),
 			 PVH_LOAD + PVH_ENTRY);
 
 	elf_end(elf);
@@ -1277,18 +1207,18 @@ static void test_pvh_errors(void **state)
 	free(o);
 
 	/* a multiboot header in the first 8 KiB would win in QEMU */
-	w32(img + 0x100, 0x1badb002);
-	w32(img + 0x104, 0x3);
-	w32(img + 0x108, (uint32_t)-(0x1badb002u + 3));
+	tl_le32(img + 0x100, 0x1badb002);
+	tl_le32(img + 0x104, 0x3);
+	tl_le32(img + 0x108, (uint32_t)-(0x1badb002u + 3));
 	assert_int_equal(charon_pvh_elf("stub.bin", img, PVH_LEN, PVH_MEM,
 					PVH_LOAD, PVH_ENTRY, &o, &len, &err),
 			 -EINVAL);
 	assert_msg(err, "a multiboot header at ELF offset 0x1100");
 	/* beyond 8 KiB QEMU does not look */
 	memset(img + 0x100, 0, 12);
-	w32(img + 0x1100, 0x1badb002);
-	w32(img + 0x1104, 0x3);
-	w32(img + 0x1108, (uint32_t)-(0x1badb002u + 3));
+	tl_le32(img + 0x1100, 0x1badb002);
+	tl_le32(img + 0x1104, 0x3);
+	tl_le32(img + 0x1108, (uint32_t)-(0x1badb002u + 3));
 	CHECK(charon_pvh_elf("stub.bin", img, PVH_LEN, PVH_MEM, PVH_LOAD,
 			     PVH_ENTRY, &o, &len, &err));
 	free(o);
