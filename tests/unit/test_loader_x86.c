@@ -422,8 +422,7 @@ static void test_kernel_fallback(void **state)
 	assert_int_equal(k.addr, 0x1000000);
 
 	/* RAM ends before 16 MiB + init_size: no room, named */
-	memset(&l, 0, sizeof(l));
-	CHECK(charon_layout_add_ram(&l, MiB(1), MiB(19), &err));
+	tl_layout(&l, MiB(1), MiB(19));
 	assert_int_equal(charon_x86_kernel_add(&l, img, false, 0, &k, &err),
 			 -ENOSPC);
 	assert_msg(err, "kernel: layout: no room for kernel (0x402000 bytes, alignment 0x200000");
@@ -439,30 +438,26 @@ static void test_kernel_above_4g(void **state)
 	struct charon_err err = { "" };
 
 	(void)state;
-	memset(&l, 0, sizeof(l));
-	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
+	tl_layout(&l, GiB(4), GiB(4));
 	/* 64-bit entry and XLF_CAN_BE_LOADED_ABOVE_4G: fine */
 	CHECK(charon_x86_kernel_add(&l, img, false, 0, &k, &err));
 	assert_int_equal(k.addr, GiB(4));
 	assert_int_equal(k.entry, GiB(4) + 0x200);
 
 	/* nor past the caller's limit */
-	memset(&l, 0, sizeof(l));
-	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
+	tl_layout(&l, GiB(4), GiB(4));
 	assert_int_equal(charon_x86_kernel_add(&l, img, false, GiB(4) + MiB(4),
 					       &k, &err), -ENOSPC);
 	assert_msg(err, "(from 0x100400000)");
 
 	/* 32-bit entry: must stay below 4 GiB */
-	memset(&l, 0, sizeof(l));
-	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
+	tl_layout(&l, GiB(4), GiB(4));
 	assert_int_equal(charon_x86_kernel_add(&l, img, true, 0, &k, &err),
 			 -ENOSPC);
 	assert_msg(err, "(from 0x100000000)");
 
 	/* nor without the flag */
-	memset(&l, 0, sizeof(l));
-	CHECK(charon_layout_add_ram(&l, GiB(4), GiB(4), &err));
+	tl_layout(&l, GiB(4), GiB(4));
 	img->xloadflags = CHARON_X86_XLF_KERNEL_64;
 	assert_int_equal(charon_x86_kernel_add(&l, img, false, 0, &k, &err),
 			 -ENOSPC);
@@ -918,6 +913,18 @@ static void check_map(const struct charon_e820 *t, const struct expect *x,
 	assert_int_equal(t->nr, n);
 }
 
+/* charon_e820_qemu()'s map for QEMU machine @m with @ram bytes is @x */
+static void qemu_map_is(enum charon_qemu_x86_machine m, uint64_t ram,
+			unsigned int flags, const struct expect *x,
+			unsigned int n)
+{
+	struct charon_e820 t;
+	struct charon_err err = { "" };
+
+	CHECK(charon_e820_qemu(m, ram, flags, &t, &err));
+	check_map(&t, x, n);
+}
+
 #define LOW_1MIB							\
 	{ 0x0, 0x9fbff, 1 },						\
 	{ 0x9fc00, 0x9ffff, 2 },					\
@@ -958,15 +965,11 @@ static void test_e820_qemu_q35(void **state)
 	const unsigned int amd = CHARON_QEMU_E820_AMD_HT;
 
 	(void)state;
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_Q35, GiB(1), amd, &t, &err));
-	check_map(&t, g1, 9);
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_Q35, GiB(3), amd, &t, &err));
-	check_map(&t, g3, 10);
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_Q35, GiB(8), amd, &t, &err));
-	check_map(&t, g8, 10);
+	qemu_map_is(CHARON_QEMU_X86_Q35, GiB(1), amd, g1, 9);
+	qemu_map_is(CHARON_QEMU_X86_Q35, GiB(3), amd, g3, 10);
+	qemu_map_is(CHARON_QEMU_X86_Q35, GiB(8), amd, g8, 10);
 	/* an Intel CPU: no HyperTransport window */
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_Q35, GiB(8), 0, &t, &err));
-	check_map(&t, g8, 9);
+	qemu_map_is(CHARON_QEMU_X86_Q35, GiB(8), 0, g8, 9);
 	/* just below the split: all RAM under 0xb0000000 */
 	CHECK(charon_e820_qemu(CHARON_QEMU_X86_Q35, 0xaff00000, 0, &t,
 			       &err));
@@ -1003,12 +1006,9 @@ static void test_e820_qemu_pc(void **state)
 	const unsigned int amd = CHARON_QEMU_E820_AMD_HT;
 
 	(void)state;
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_PC, GiB(1), amd, &t, &err));
-	check_map(&t, g1, 7);
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_PC, GiB(3), amd, &t, &err));
-	check_map(&t, g3, 7);
-	CHECK(charon_e820_qemu(CHARON_QEMU_X86_PC, GiB(8), amd, &t, &err));
-	check_map(&t, g8, 8);
+	qemu_map_is(CHARON_QEMU_X86_PC, GiB(1), amd, g1, 7);
+	qemu_map_is(CHARON_QEMU_X86_PC, GiB(3), amd, g3, 7);
+	qemu_map_is(CHARON_QEMU_X86_PC, GiB(8), amd, g8, 8);
 	/* 0xe0000000 and up split at 3 GiB */
 	CHECK(charon_e820_qemu(CHARON_QEMU_X86_PC, 0xe0000000, 0, &t, &err));
 	assert_int_equal(t.map[4].addr + t.map[4].size, 0xc0000000);
