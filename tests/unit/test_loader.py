@@ -8,50 +8,23 @@ kernels when scripts/fetch-kernels has run), checking that the printed
 QEMU command loads every segment at the address the printed layout gives
 and, on arm, that the initrd starts where the zImage's footprint ends.
 """
-import os
 import pathlib
 import re
-import shlex
 import shutil
 import struct
 import subprocess
 
 import pytest
 
-from conftest import ROOT
+from hostrun import charon, check_loaders, env, parse_dry_run, run_unit
 
 QEMU = "qemu-system-aarch64"
 QEMU_ARM = "qemu-system-arm"
 MiB = 1 << 20
 
 
-def _env(build_dir):
-    env = dict(os.environ)
-    env["O"] = str(build_dir)
-    env.setdefault("CHARON_KERNEL_ARM64",
-                   str(build_dir / "kernels" / "arm64" / "vmlinuz"))
-    env.setdefault("CHARON_KERNEL_ARM",
-                   str(build_dir / "kernels" / "arm" / "vmlinuz"))
-    env.pop("CHARON_STUB", None)
-    return env
-
-
-def _charon(build_dir, *args, cwd=None):
-    exe = build_dir / "host" / "charon"
-    assert exe.exists(), f"{exe} not built (run make host-tests)"
-    return subprocess.run([str(exe), *map(str, args)], cwd=cwd or ROOT,
-                          env=_env(build_dir), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=120)
-
-
 def test_loader_unit(build_dir):
-    exe = build_dir / "host" / "tests" / "test-loader"
-    assert exe.exists(), f"{exe} not built (run make host-tests)"
-    p = subprocess.run([str(exe)], cwd=build_dir, env=_env(build_dir),
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=600)
-    assert p.returncode == 0 and "[  PASSED  ]" in p.stdout, p.stdout
-    assert "FAILED" not in p.stdout, p.stdout
+    run_unit(build_dir, "test-loader")
 
 
 # ---- crafted inputs (the same shapes as tests/unit/test_loader.c) --------
@@ -163,65 +136,26 @@ def inputs(tmp_path):
     }
 
 
-LAYOUT_RE = re.compile(r"^\s+(kernel|initrd|dtb|atags|stub|footprint)\s+"
-                       r"(0x[0-9a-f]+)\s+"
-                       r"(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+"
-                       r"(\S+)$")
-
-
-def _parse_dry_run(out):
-    """The printed layout and the -device loader arguments."""
-    layout = {}
-    for line in out.splitlines():
-        m = LAYOUT_RE.match(line)
-        if m:
-            layout[m.group(1)] = {
-                "start": int(m.group(2), 16), "end": int(m.group(3), 16),
-                "size": int(m.group(4), 16), "file": m.group(6)}
-    cmd = shlex.split(out.strip().splitlines()[-1])
-    loaders = []
-    for i, a in enumerate(cmd):
-        if a == "-device" and cmd[i + 1].startswith("loader,"):
-            kv = dict(p.split("=", 1) for p in cmd[i + 1].split(",")[1:])
-            loaders.append(kv)
-    return layout, cmd, loaders
-
-
-def _check_loaders(layout, loaders):
-    """Every loaded segment has its -device loader; the footprint none."""
-    loaded = {k: v for k, v in layout.items() if k != "footprint"}
-    assert len(loaders) == len(loaded), (layout, loaders)
-    by_file = {ld["file"]: ld for ld in loaders}
-    for name, seg in loaded.items():
-        ld = by_file.get(seg["file"])
-        assert ld is not None, f"no loader device for {name} {seg['file']}"
-        assert int(ld["addr"], 16) == seg["start"], (name, ld, seg)
-        assert ld["force-raw"] == "on"
-        assert os.path.getsize(seg["file"]) == seg["size"], (name, seg)
-        # the stub starts CPU 0 (entry_offset 0)
-        assert ("cpu-num" in ld) == (name == "stub"), (name, ld)
-
-
 # ---- the CLI ---------------------------------------------------------------
 
 def test_cli_help(build_dir):
     for args in (["--help"], ["help"], ["-h"]):
-        p = _charon(build_dir, *args)
+        p = charon(build_dir, *args)
         assert p.returncode == 0, p.stderr
         assert "Usage: charon COMMAND" in p.stdout
         assert "qemu" in p.stdout and "inspect" in p.stdout
     for args in (["qemu", "--help"], ["help", "qemu"]):
-        p = _charon(build_dir, *args)
+        p = charon(build_dir, *args)
         assert p.returncode == 0, p.stderr
         for opt in ("--kernel", "--initrd", "--append", "--dtb", "--stub-addr",
                     "--fail", "--flip-bit", "--break-params", "--dry-run",
                     "--atags", "--machine-type", "qemu-system-arm"):
             assert opt in p.stdout, opt
-    p = _charon(build_dir, "inspect", "--help")
+    p = charon(build_dir, "inspect", "--help")
     assert p.returncode == 0
     assert "Usage: charon inspect [--ram-base ADDR] [--ram-size SIZE] FILE" \
         in p.stdout
-    p = _charon(build_dir, "--version")
+    p = charon(build_dir, "--version")
     assert p.returncode == 0 and "ABI 1" in p.stdout
 
 
@@ -283,7 +217,7 @@ def test_cli_usage_errors(build_dir, inputs):
             (["inspect", "--bogus", k], "unknown option --bogus"),
             (["inspect"], "expected one FILE"),
     ]:
-        p = _charon(build_dir, *args)
+        p = charon(build_dir, *args)
         assert p.returncode == 2, (args, p.stdout, p.stderr)
         assert what in p.stderr, (args, p.stderr)
 
@@ -291,38 +225,38 @@ def test_cli_usage_errors(build_dir, inputs):
 def test_cli_inspect(build_dir, inputs, tmp_path):
     bad = tmp_path / "garbage.bin"
     bad.write_bytes(b"\x00" * 100)
-    p = _charon(build_dir, "inspect", bad)
+    p = charon(build_dir, "inspect", bad)
     assert p.returncode == 1
     assert str(bad) in p.stderr and "not a charon stub" in p.stderr
 
-    p = _charon(build_dir, "inspect", tmp_path / "missing")
+    p = charon(build_dir, "inspect", tmp_path / "missing")
     assert p.returncode == 1 and "missing: cannot open" in p.stderr
 
-    p = _charon(build_dir, "inspect", inputs["kernel"])
+    p = charon(build_dir, "inspect", inputs["kernel"])
     assert p.returncode == 0, p.stderr
     assert "arm64 Image" in p.stdout and "image_size    0x1400000" in p.stdout
     assert "page size   4 KiB" in p.stdout
 
-    p = _charon(build_dir, "inspect", inputs["stub"])
+    p = charon(build_dir, "inspect", inputs["stub"])
     assert p.returncode == 0, p.stderr
     assert "charon stub image, arm64" in p.stdout
     assert "params_offset 0x100" in p.stdout and "empty (as built)" in p.stdout
 
 
-def _dry_run(build_dir, inputs, *extra):
-    args = ["qemu", "--arch", "arm64", "--kernel", inputs["kernel"],
+def _dry_run(build_dir, inputs, *extra, arch="arm64"):
+    args = ["qemu", "--arch", arch, "--kernel", inputs["kernel"],
             "--initrd", inputs["initrd"], "--stub", inputs["stub"],
             "--append", "console=ttyAMA0 rdinit=/init",
             "--workdir", inputs["workdir"], "--dry-run", *extra]
-    return _charon(build_dir, *args)
+    return charon(build_dir, *args)
 
 
 def test_cli_qemu_dry_run(build_dir, inputs):
     p = _dry_run(build_dir, inputs, "--dtb", inputs["dtb"], "--", "-s", "-S")
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse_dry_run(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     assert set(layout) == {"kernel", "initrd", "dtb", "stub"}, p.stdout
-    _check_loaders(layout, loaders)
+    check_loaders(layout, loaders)
     # QEMU's own DTB sits in the first MiB: the kernel goes to the next base
     assert layout["kernel"]["start"] == 0x40200000
     assert layout["dtb"]["start"] % (2 * MiB) == 0
@@ -339,7 +273,7 @@ def test_cli_qemu_dry_run(build_dir, inputs):
     assert layout["initrd"]["file"] == str(inputs["initrd"])
 
     # the patched stub describes exactly that layout
-    p = _charon(build_dir, "inspect", layout["stub"]["file"])
+    p = charon(build_dir, "inspect", layout["stub"]["file"])
     assert p.returncode == 0, p.stderr
     for name in ("kernel", "initrd", "dtb"):
         assert re.search(rf"{name}\s+start 0x{layout[name]['start']:x} "
@@ -363,9 +297,9 @@ def test_cli_qemu_stub_addr(build_dir, inputs, addr):
                "[0x40000000, 0x40100000)" in p.stderr
         return
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse_dry_run(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     assert layout["stub"]["start"] == addr
-    _check_loaders(layout, loaders)
+    check_loaders(layout, loaders)
     assert cmd[2] == "virt,virtualization=on"
 
 
@@ -390,8 +324,8 @@ def test_cli_qemu_flip_bit(build_dir, inputs):
     p = _dry_run(build_dir, inputs, "--dtb", inputs["dtb"], "--flip-bit",
                  "kernel:0x1000", "--break-params", "wrap")
     assert p.returncode == 0, p.stderr
-    layout, _, loaders = _parse_dry_run(p.stdout)
-    _check_loaders(layout, loaders)
+    layout, _, loaders = parse_dry_run(p.stdout)
+    check_loaders(layout, loaders)
     copy = layout["kernel"]["file"]
     assert copy != str(inputs["kernel"])
     orig = inputs["kernel"].read_bytes()
@@ -399,7 +333,7 @@ def test_cli_qemu_flip_bit(build_dir, inputs):
     assert len(got) == len(orig)
     diff = [i for i in range(len(orig)) if orig[i] != got[i]]
     assert diff == [0x1000] and got[0x1000] == orig[0x1000] ^ 1
-    p = _charon(build_dir, "inspect", layout["stub"]["file"])
+    p = charon(build_dir, "inspect", layout["stub"]["file"])
     assert "nr_regions    4" in p.stdout
     assert "wrap     start 0xfffffffffffff000 len 0x2000 (wraps)" in p.stdout
 
@@ -410,8 +344,8 @@ def test_cli_qemu_machine_dtb(build_dir, inputs):
         pytest.fail(f"{QEMU} not found (scripts/install-deps)")
     p = _dry_run(build_dir, inputs, "--memory", "512M", "--smp", "2")
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse_dry_run(p.stdout)
-    _check_loaders(layout, loaders)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
+    check_loaders(layout, loaders)
     assert "RAM [0x40000000, 0x60000000)" in p.stdout
     assert layout["stub"]["start"] == 0x60000000 - STUB_MEM_SIZE
     assert cmd[cmd.index("-smp") + 1] == "2"
@@ -430,11 +364,7 @@ def arm_inputs(inputs, tmp_path):
 
 
 def _arm_dry_run(build_dir, inputs, *extra):
-    args = ["qemu", "--arch", "arm", "--kernel", inputs["kernel"],
-            "--initrd", inputs["initrd"], "--stub", inputs["stub"],
-            "--append", "console=ttyAMA0 rdinit=/init",
-            "--workdir", inputs["workdir"], "--dry-run", *extra]
-    return _charon(build_dir, *args)
+    return _dry_run(build_dir, inputs, *extra, arch="arm")
 
 
 def _page_up(x):
@@ -444,9 +374,9 @@ def _page_up(x):
 def test_cli_arm_dry_run(build_dir, arm_inputs):
     p = _arm_dry_run(build_dir, arm_inputs, "--dtb", arm_inputs["dtb"])
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse_dry_run(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     assert set(layout) == {"footprint", "kernel", "initrd", "dtb", "stub"}
-    _check_loaders(layout, loaders)
+    check_loaders(layout, loaders)
     fp, k = layout["footprint"], layout["kernel"]
     # 32 MiB up (booting.rst); the kernel at RAM + TEXT_OFFSET, its page
     # tables 0x5000 below; the zImage and one zero word, as a copy
@@ -467,7 +397,7 @@ def test_cli_arm_dry_run(build_dir, arm_inputs):
     assert "r0 = 0, r1 = 0xffffffff, r2 = dtb 0x%x" % \
         layout["dtb"]["start"] in p.stdout
 
-    p = _charon(build_dir, "inspect", layout["stub"]["file"])
+    p = charon(build_dir, "inspect", layout["stub"]["file"])
     assert p.returncode == 0, p.stderr
     assert "charon stub image, arm" in p.stdout
     for name in ("kernel", "initrd", "dtb"):
@@ -486,9 +416,9 @@ def test_cli_arm_atags(build_dir, arm_inputs):
                      "--atags", "--machine-type", "0x8e0", "--el2",
                      "--flip-bit", "atags:8")
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse_dry_run(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     assert set(layout) == {"footprint", "kernel", "initrd", "atags", "stub"}
-    _check_loaders(layout, loaders)
+    check_loaders(layout, loaders)
     # QEMU's DTB holds RAM + 0x100: the list goes after the initrd
     assert layout["initrd"]["start"] == layout["footprint"]["end"]
     assert layout["atags"]["start"] == _page_up(layout["initrd"]["end"])
@@ -506,7 +436,7 @@ def test_cli_arm_atags(build_dir, arm_inputs):
                            0x54410009)
     assert words[-6:] == (4, 0x54420005, layout["initrd"]["start"],
                           layout["initrd"]["size"], 0, 0)
-    p = _charon(build_dir, "inspect", layout["stub"]["file"])
+    p = charon(build_dir, "inspect", layout["stub"]["file"])
     assert f"next.regs     0x0 0x8e0 0x{layout['atags']['start']:x} 0x0" \
         in p.stdout
 
@@ -536,8 +466,8 @@ def test_cli_arm_machine_dtb(build_dir, arm_inputs):
         extra = ["--memory", "512M"] + (["--el2"] if el2 else [])
         p = _arm_dry_run(build_dir, arm_inputs, *extra)
         assert p.returncode == 0, p.stderr
-        layout, cmd, loaders = _parse_dry_run(p.stdout)
-        _check_loaders(layout, loaders)
+        layout, cmd, loaders = parse_dry_run(p.stdout)
+        check_loaders(layout, loaders)
         assert "RAM [0x40000000, 0x60000000)" in p.stdout
         assert layout["stub"]["start"] == 0x60000000 - STUB_MEM_SIZE
         assert layout["initrd"]["start"] == layout["footprint"]["end"]
@@ -547,7 +477,7 @@ def test_cli_arm_machine_dtb(build_dir, arm_inputs):
 def test_cli_inspect_zimage(build_dir, tmp_path):
     z = _zimage(tmp_path / "zImage", words=4,
                 appended=b"\xd0\x0d\xfe\xed" + bytes(60))
-    p = _charon(build_dir, "inspect", "--ram-base", "0x80000000",
+    p = charon(build_dir, "inspect", "--ram-base", "0x80000000",
                 "--ram-size", "256M", z)
     assert p.returncode == 0, p.stderr
     assert "arm zImage, %d bytes" % (ZIMAGE_SIZE + 64) in p.stdout
@@ -562,7 +492,7 @@ def test_cli_inspect_zimage(build_dir, tmp_path):
 
 
 def _real_zimage(build_dir):
-    path = pathlib.Path(_env(build_dir)["CHARON_KERNEL_ARM"])
+    path = pathlib.Path(env(build_dir)["CHARON_KERNEL_ARM"])
     if not path.exists():
         pytest.skip(f"{path}: no arm kernel (scripts/fetch-kernels arm)")
     return path
@@ -571,7 +501,7 @@ def _real_zimage(build_dir):
 def test_cli_arm_real_kernel(build_dir, arm_inputs):
     """Debian's armmp zImage: the numbers docs/arm.md quotes."""
     k = _real_zimage(build_dir)
-    p = _charon(build_dir, "inspect", k)
+    p = charon(build_dir, "inspect", k)
     assert p.returncode == 0, p.stderr
     assert "(with an EFI stub)" in p.stdout
     assert "KLSZ tag" in p.stdout and "6 words" in p.stdout
@@ -586,8 +516,8 @@ def test_cli_arm_real_kernel(build_dir, arm_inputs):
     p = _arm_dry_run(build_dir, dict(arm_inputs, kernel=k), "--dtb",
                      arm_inputs["dtb"])
     assert p.returncode == 0, p.stderr
-    layout, _, loaders = _parse_dry_run(p.stdout)
-    _check_loaders(layout, loaders)
+    layout, _, loaders = parse_dry_run(p.stdout)
+    check_loaders(layout, loaders)
     assert layout["kernel"]["start"] == 0x42000000
     assert layout["footprint"]["start"] == 0x40203000
     assert layout["initrd"]["start"] == layout["footprint"]["end"]

@@ -10,15 +10,15 @@ qemu-system-x86_64 and SeaBIOS:
 - the memory map QEMU hands a PVH guest (SeaBIOS's e820, the same one Linux
   prints as BIOS-e820) is exactly what charon_e820_qemu() predicts.
 """
-import os
 import platform
 import re
-import shlex
 import shutil
 import struct
 import subprocess
 
 import pytest
+
+from hostrun import charon, check_loaders, parse_dry_run, run_unit
 
 QEMU = "qemu-system-x86_64"
 LOAD = 0x1000000
@@ -59,15 +59,7 @@ def _boot(elf, machine, mem, serial=False):
 
 
 def test_loader_x86_unit(build_dir):
-    env = dict(os.environ)
-    env["O"] = str(build_dir)
-    env.setdefault("CHARON_KERNEL_X86_64",
-                   str(build_dir / "kernels" / "x86_64" / "vmlinuz"))
-    p = subprocess.run([str(_tool(build_dir))], cwd=build_dir, env=env,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=600)
-    assert p.returncode == 0 and "[  PASSED  ]" in p.stdout, p.stdout
-    assert "FAILED" not in p.stdout, p.stdout
+    run_unit(build_dir, "test-loader-x86")
 
 
 # 32-bit code: at offset 0 "exit 5"; at ENTRY, "exit 0x21" if ebx points
@@ -271,59 +263,19 @@ def x86(tmp_path):
     }
 
 
-def _charon(build_dir, *args):
-    exe = build_dir / "host" / "charon"
-    assert exe.exists(), f"{exe} not built (run make host-tests)"
-    env = dict(os.environ)
-    env.pop("CHARON_STUB", None)
-    return subprocess.run([str(exe), *map(str, args)], env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=60)
-
-
 def _x86_dry_run(build_dir, x86, *extra, initrd=True):
     args = ["qemu", "--arch", "x86_64", "--kernel", x86["kernel"],
             "--stub", x86["stub"], "--append", APPEND,
             "--workdir", x86["workdir"], "--dry-run", *extra]
     if initrd:
         args[5:5] = ["--initrd", x86["initrd"]]
-    return _charon(build_dir, *args)
-
-
-LAYOUT_RE = re.compile(r"^\s+(kernel|initrd|boot_params|cmdline|stub|backup)"
-                       r"\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)"
-                       r"\s+(0x[0-9a-f]+)\s+(\S+)$")
-
-
-def _parse(out):
-    """The printed layout, the QEMU command and its -device loaders."""
-    layout = {}
-    for line in out.splitlines():
-        m = LAYOUT_RE.match(line)
-        if m:
-            layout[m.group(1)] = {
-                "start": int(m.group(2), 16), "end": int(m.group(3), 16),
-                "size": int(m.group(4), 16),
-                "reserved": int(m.group(5), 16), "file": m.group(6)}
-    cmd = shlex.split(out.strip().splitlines()[-1])
-    loaders = [dict(p.split("=", 1) for p in cmd[i + 1].split(",")[1:])
-               for i, a in enumerate(cmd)
-               if a == "-device" and cmd[i + 1].startswith("loader,")]
-    return layout, cmd, loaders
+    return charon(build_dir, *args)
 
 
 def _check_x86_loaders(layout, cmd, loaders):
     """A -device loader at the printed address for every segment; the
     stub comes in through -kernel, as the PVH ELF; nothing sets a PC."""
-    segs = {k: v for k, v in layout.items() if k not in ("stub", "backup")}
-    assert len(loaders) == len(segs), (layout, loaders)
-    by_file = {ld["file"]: ld for ld in loaders}
-    for name, seg in segs.items():
-        ld = by_file.get(seg["file"])
-        assert ld is not None, f"no loader device for {name} {seg['file']}"
-        assert int(ld["addr"], 16) == seg["start"], (name, ld, seg)
-        assert ld["force-raw"] == "on" and "cpu-num" not in ld, ld
-        assert os.path.getsize(seg["file"]) == seg["size"], (name, seg)
+    check_loaders(layout, loaders, unloaded=("stub", "backup"))
     assert cmd[cmd.index("-kernel") + 1] == layout["stub"]["file"]
     assert layout["stub"]["file"].endswith("/stub.elf")
 
@@ -340,7 +292,7 @@ def _elf_load(path):
 
 
 def _inspect(build_dir, path):
-    p = _charon(build_dir, "inspect", path)
+    p = charon(build_dir, "inspect", path)
     assert p.returncode == 0, p.stderr
     return p.stdout
 
@@ -348,7 +300,7 @@ def _inspect(build_dir, path):
 def test_cli_x86_dry_run(build_dir, x86):
     p = _x86_dry_run(build_dir, x86, "--", "-s")
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     assert set(layout) == {"kernel", "initrd", "boot_params", "cmdline",
                            "stub"}, p.stdout
     _check_x86_loaders(layout, cmd, loaders)
@@ -411,7 +363,7 @@ def test_cli_x86_entry32_pc(build_dir, x86):
                      "--memory", "512M", "--cpu", "Skylake-Client",
                      "--smp", "2", initrd=False)
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     assert set(layout) == {"kernel", "boot_params", "cmdline", "stub"}
     _check_x86_loaders(layout, cmd, loaders)
     assert cmd[:3] == ["qemu-system-x86_64", "-M", "pc"]
@@ -433,7 +385,7 @@ def test_cli_x86_stub_addr(build_dir, x86):
     for addr in (0x10000000, 0x3ff00000, 0x100000):
         p = _x86_dry_run(build_dir, x86, "--stub-addr", hex(addr))
         assert p.returncode == 0, p.stderr
-        layout, cmd, loaders = _parse(p.stdout)
+        layout, cmd, loaders = parse_dry_run(p.stdout)
         _check_x86_loaders(layout, cmd, loaders)
         assert layout["stub"]["start"] == addr
         assert _elf_load(layout["stub"]["file"])[1] == addr
@@ -441,7 +393,7 @@ def test_cli_x86_stub_addr(build_dir, x86):
     # 16 MiB, [16 MiB, 20 MiB) here
     p = _x86_dry_run(build_dir, x86, "--stub-addr", hex(BZ_PREF))
     assert p.returncode == 0, p.stderr
-    layout, _, _ = _parse(p.stdout)
+    layout, _, _ = parse_dry_run(p.stdout)
     assert layout["kernel"]["start"] == 0x1000000
     assert layout["initrd"]["start"] == 0x1000000 + BZ_INIT
     assert "pref_address taken or unusable: 0x2000000" in p.stdout
@@ -493,11 +445,11 @@ def test_cli_x86_usage_errors(build_dir, x86):
             (["--entry32=yes"], "option --entry32 takes no value"),
             (["--kdump-backup"], "option --kdump-backup needs a value"),
     ]:
-        p = _charon(build_dir, *base, *extra)
+        p = charon(build_dir, *base, *extra)
         assert p.returncode == 2, (extra, p.stdout, p.stderr)
         assert what in p.stderr, (extra, p.stderr)
     for opt in (["--entry32"], ["--kdump-backup", "0,0x700000,0x1000"]):
-        p = _charon(build_dir, "qemu", "--arch", "arm64", "--kernel", k,
+        p = charon(build_dir, "qemu", "--arch", "arm64", "--kernel", k,
                     *opt)
         assert p.returncode == 2, (opt, p.stderr)
         assert f"{opt[0]}: only with --arch x86_64" in p.stderr
@@ -506,7 +458,7 @@ def test_cli_x86_usage_errors(build_dir, x86):
 def test_cli_x86_kdump_backup(build_dir, x86):
     p = _x86_dry_run(build_dir, x86, "--kdump-backup", "0,0x700000,0x1000")
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     _check_x86_loaders(layout, cmd, loaders)
     # nothing is loaded there: a row with no file
     assert layout["backup"]["start"] == 0x700000
@@ -519,7 +471,7 @@ def test_cli_x86_kdump_backup(build_dir, x86):
     p = _x86_dry_run(build_dir, x86, "--kdump-backup",
                      f"0,{BZ_PREF:#x},0xa0000")
     assert p.returncode == 0, p.stderr
-    layout, _, _ = _parse(p.stdout)
+    layout, _, _ = parse_dry_run(p.stdout)
     assert layout["kernel"]["start"] != BZ_PREF
     assert layout["kernel"]["start"] >= BZ_PREF + 0xa0000 or \
         layout["kernel"]["start"] + BZ_INIT <= BZ_PREF
@@ -554,7 +506,7 @@ def test_cli_x86_flip_bit(build_dir, x86):
     p = _x86_dry_run(build_dir, x86, "--flip-bit", "boot_params:0x202",
                      "--flip-bit", "initrd", "--break-params", "overlap-stub")
     assert p.returncode == 0, p.stderr
-    layout, cmd, loaders = _parse(p.stdout)
+    layout, cmd, loaders = parse_dry_run(p.stdout)
     _check_x86_loaders(layout, cmd, loaders)
     page = open(layout["boot_params"]["file"], "rb").read()
     assert page[0x202:0x206] == b"IdrS"
@@ -604,7 +556,7 @@ def test_cli_x86_errors(build_dir, x86, tmp_path):
 
 
 def test_cli_x86_help_and_inspect(build_dir, x86):
-    p = _charon(build_dir, "qemu", "--help")
+    p = charon(build_dir, "qemu", "--help")
     assert p.returncode == 0
     for s in ("x86_64", "--entry32", "--kdump-backup SRC,DST,LEN",
               "qemu-system-x86_64", "boot_params or cmdline"):
