@@ -62,6 +62,33 @@ class Result:
             self.status, " (timed out)" if self.timed_out else "", self.out[-6000:])
 
 
+def built_files(build_dir, arch):
+    """What a system test of arch runs: the charon CLI, the stub, the
+    probe payload, Debian's kernel and the test initramfs.  Each must
+    exist."""
+    files = {
+        "charon": build_dir / "host" / "charon",
+        "stub": build_dir / arch / "charon-stub.bin",
+        "probe": build_dir / arch / "probe.bin",
+        "kernel": build_dir / "kernels" / arch / "vmlinuz",
+        "initrd": build_dir / "initramfs" / f"{arch}.cpio.gz",
+    }
+    for name, path in files.items():
+        assert path.exists(), f"{name}: {path} missing (make check-build)"
+    return files
+
+
+def qemu_runner(files, arch, tmp_path):
+    """charon qemu --arch arch with the built stub, files kept in
+    tmp_path: a function of further arguments that runs it (see run())."""
+    def go(*extra, timeout=120, stop_after=None):
+        args = ["qemu", "--arch", arch, "--stub", files["stub"],
+                "--workdir", tmp_path / "work"] + list(extra)
+        return run(files["charon"], args, timeout=timeout,
+                   stop_after=stop_after)
+    return go
+
+
 def run(charon, args, timeout=120, stop_after=None):
     """Run charon with args until it exits, or until the regular
     expression stop_after has appeared and 2 more seconds passed (for

@@ -5,7 +5,7 @@ and with Debian's armmp kernel, in SVC mode and in HYP mode
 as a user would."""
 import pytest
 
-from charonrun import run
+from charonrun import built_files, qemu_runner
 
 MODE_MASK, MODE_SVC, MODE_HYP = 0x1F, 0x13, 0x1A
 PSR_A, PSR_I, PSR_F = 1 << 8, 1 << 7, 1 << 6
@@ -18,26 +18,13 @@ PAGE = 4096
 
 @pytest.fixture(scope="module")
 def arm(build_dir):
-    files = {
-        "charon": build_dir / "host" / "charon",
-        "stub": build_dir / "arm" / "charon-stub.bin",
-        "probe": build_dir / "arm" / "probe.bin",
-        "kernel": build_dir / "kernels" / "arm" / "vmlinuz",
-        "initrd": build_dir / "initramfs" / "arm.cpio.gz",
-    }
-    for name, path in files.items():
-        assert path.exists(), f"{name}: {path} missing (make check-build)"
-    return files
+    return built_files(build_dir, "arm")
 
 
 @pytest.fixture
 def charon_qemu(arm, tmp_path):
-    """charon qemu --arch arm with the built stub, files kept in tmp_path."""
-    def go(*extra, timeout=120, stop_after=None):
-        args = ["qemu", "--arch", "arm", "--stub", arm["stub"],
-                "--workdir", tmp_path / "work"] + list(extra)
-        return run(arm["charon"], args, timeout=timeout, stop_after=stop_after)
-    return go
+    """charon qemu --arch arm, the built stub, files in tmp_path."""
+    return qemu_runner(arm, "arm", tmp_path)
 
 
 @pytest.mark.parametrize("hyp", [False, True], ids=["svc", "hyp"])

@@ -4,7 +4,7 @@ kernel.  Each test starts QEMU through `charon qemu` exactly as a user
 would."""
 import pytest
 
-from charonrun import run
+from charonrun import built_files, qemu_runner
 
 SCTLR_M, SCTLR_C = 1 << 0, 1 << 2
 DAIF_ALL = 0xF << 6
@@ -13,26 +13,13 @@ FDT_MAGIC = 0xD00DFEED
 
 @pytest.fixture(scope="module")
 def arm64(build_dir):
-    files = {
-        "charon": build_dir / "host" / "charon",
-        "stub": build_dir / "arm64" / "charon-stub.bin",
-        "probe": build_dir / "arm64" / "probe.bin",
-        "kernel": build_dir / "kernels" / "arm64" / "vmlinuz",
-        "initrd": build_dir / "initramfs" / "arm64.cpio.gz",
-    }
-    for name, path in files.items():
-        assert path.exists(), f"{name}: {path} missing (make check-build)"
-    return files
+    return built_files(build_dir, "arm64")
 
 
 @pytest.fixture
 def charon_qemu(arm64, tmp_path):
-    """charon qemu --arch arm64 with the built stub, files kept in tmp_path."""
-    def go(*extra, timeout=120, stop_after=None):
-        args = ["qemu", "--arch", "arm64", "--stub", arm64["stub"],
-                "--workdir", tmp_path / "work"] + list(extra)
-        return run(arm64["charon"], args, timeout=timeout, stop_after=stop_after)
-    return go
+    """charon qemu --arch arm64, the built stub, files in tmp_path."""
+    return qemu_runner(arm64, "arm64", tmp_path)
 
 
 @pytest.mark.parametrize("el", [1, 2])

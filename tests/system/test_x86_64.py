@@ -6,7 +6,7 @@ Debian's kernel.  Each test starts QEMU through `charon qemu` exactly as
 a user would."""
 import pytest
 
-from charonrun import probe_x86, run
+from charonrun import built_files, probe_x86, qemu_runner
 
 CR0_PG = 1 << 31
 CR4_PAE = 1 << 5
@@ -20,28 +20,13 @@ PEEK = 0x700000            # where the probe reads the kdump backup copy
 
 @pytest.fixture(scope="module")
 def x86_64(build_dir):
-    files = {
-        "charon": build_dir / "host" / "charon",
-        "stub": build_dir / "x86_64" / "charon-stub.bin",
-        "probe": build_dir / "x86_64" / "probe.bin",
-        "kernel": build_dir / "kernels" / "x86_64" / "vmlinuz",
-        "initrd": build_dir / "initramfs" / "x86_64.cpio.gz",
-    }
-    for name, path in files.items():
-        assert path.exists(), f"{name}: {path} missing (make check-build)"
-    return files
+    return built_files(build_dir, "x86_64")
 
 
 @pytest.fixture
 def charon_qemu(x86_64, tmp_path):
-    """charon qemu --arch x86_64 with the built stub, files kept in
-    tmp_path."""
-    def go(*extra, timeout=120, stop_after=None):
-        args = ["qemu", "--arch", "x86_64", "--stub", x86_64["stub"],
-                "--workdir", tmp_path / "work"] + list(extra)
-        return run(x86_64["charon"], args, timeout=timeout,
-                   stop_after=stop_after)
-    return go
+    """charon qemu --arch x86_64, the built stub, files in tmp_path."""
+    return qemu_runner(x86_64, "x86_64", tmp_path)
 
 
 @pytest.mark.parametrize("machine", ["q35", "pc"])
