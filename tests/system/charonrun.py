@@ -54,6 +54,14 @@ class Result:
         return [[int(w, 16) for w in m.group(1).split()]
                 for m in ARM_ATAG_RE.finditer(self.out)]
 
+    def marker(self):
+        """The line the test initramfs' /init prints from /proc/cmdline
+        once the kernel is up, or None."""
+        for line in self.out.splitlines():
+            if line.startswith("CHARON-MARKER: booted cmdline="):
+                return line
+        return None
+
     def __repr__(self):
         return str(self)
 
@@ -87,6 +95,18 @@ def qemu_runner(files, arch, tmp_path):
         return run(files["charon"], args, timeout=timeout,
                    stop_after=stop_after)
     return go
+
+
+def check_flip_refused(r, label, labels):
+    """r is a run with --flip-bit label: the stub named that region, and
+    none other of labels, as failing its SHA-256, refused to boot and
+    applied the test-exit policy (status 1, on isa-debug-exit too)."""
+    assert f"'{label}' at 0x" in r.out and "SHA-256 MISMATCH" in r.out, r
+    assert "FAILED: refusing to boot" in r.out, r
+    for other in set(labels) - {label}:
+        assert f"'{other}' at 0x" not in r.out, r
+    assert "PROBE:" not in r.out, r
+    assert r.status == 1, r
 
 
 def run(charon, args, timeout=120, stop_after=None):
