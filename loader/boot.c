@@ -5,6 +5,7 @@
  * stub's layout segment, the edited device tree, segment look-up, the
  * parameter block, and the test hooks that damage a plan on purpose.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,10 @@ struct charon_boot_seg *charon_boot_add_seg(struct charon_boot *b,
 					    const char *src, uint8_t *data,
 					    size_t len)
 {
-	struct charon_boot_seg *s = &b->seg[b->nr_seg++];
+	struct charon_boot_seg *s;
 
+	assert(b->nr_seg < CHARON_BOOT_MAX_SEGS);
+	s = &b->seg[b->nr_seg++];
 	memset(s, 0, sizeof(*s));
 	charon_strscpy(s->label, label, sizeof(s->label));
 	s->src_path = src;

@@ -1234,19 +1234,20 @@ static int cmd_pvh_elf(char **argv)
 	uint32_t entry = (uint32_t)strtoul(argv[3], NULL, 0);
 	uint64_t mem = strtoull(argv[4], NULL, 0);
 	size_t len, out_len;
-	uint8_t *img;
-	void *out;
+	uint8_t *img = NULL;
+	void *out = NULL;
+	int rc;
 
-	if (charon_read_file(argv[0], CHARON_FILE_MAX, &img, &len, &err) ||
-	    charon_pvh_elf(argv[0], img, len, mem < len ? len : mem, load,
-			   entry, &out, &out_len, &err) ||
-	    charon_write_file(argv[1], out, out_len, &err)) {
+	rc = charon_read_file(argv[0], CHARON_FILE_MAX, &img, &len, &err);
+	rc = rc ?: charon_pvh_elf(argv[0], img, len, mem < len ? len : mem,
+				  load, entry, &out, &out_len, &err);
+	rc = rc ?: charon_write_file(argv[1], out, out_len, &err);
+	if (rc) {
 		fprintf(stderr, "%s\n", err.msg);
-		return 1;
 	}
 	free(out);
 	free(img);
-	return 0;
+	return rc ? 1 : 0;
 }
 
 static int cmd_e820_qemu(char **argv, int argc)
