@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The RELA engine (and its REL twin for 32-bit arm): RELATIVE relocations
- * only, with skip ranges.
+ * The RELA engine (and its REL twin for 32-bit arm): RELATIVE relocations,
+ * with skip ranges; and, for the host, 64-bit absolute relocations against
+ * symbols in either byte order.
  *
  * The stub calls this from its entry code before it is relocated, so this
  * file must not take the address of anything (no tables of pointers, no
- * switch that could become a jump table of absolute addresses).
+ * switch that could become a jump table of absolute addresses) nor call a
+ * library function (no memcpy).
  */
 #include <lib/errors.h>
 #include <lib/rela.h>
@@ -54,25 +56,37 @@ static inline void rela_store64(uint8_t *p, uint64_t v)
 #endif
 }
 
+/* fill @err for entry @i and return @rc */
+static int rel_fail(int rc, size_t i, uint64_t where, uint32_t type,
+		    uint32_t sym, struct rela_error *err)
+{
+	err->index = i;
+	err->r_offset = where;
+	err->type = type;
+	err->sym = sym;
+	return rc;
+}
+
+/* is [where, where + width) inside [link_base, link_base + size)? */
+static int rel_inside(uint64_t where, uint64_t link_base, uint64_t size,
+		      unsigned int width)
+{
+	return where >= link_base && size >= width &&
+	       where - link_base <= size - width;
+}
+
 /* rela64_apply()'s entry checks; 0 or the LIB_E* code, err filled */
 static int rel_check(size_t i, uint64_t where, uint32_t type, uint32_t sym,
 		     uint32_t relative_type, uint64_t link_base,
 		     uint64_t size, unsigned int width, struct rela_error *err)
 {
-	int rc = 0;
-
 	if (type != relative_type || sym) {
-		rc = -LIB_ENOTSUP;
-	} else if (where < link_base || size < width ||
-		   where - link_base > size - width) {
-		rc = -LIB_ERANGE;
+		return rel_fail(-LIB_ENOTSUP, i, where, type, sym, err);
 	}
-	if (rc) {
-		err->index = i;
-		err->r_offset = where;
-		err->type = type;
+	if (!rel_inside(where, link_base, size, width)) {
+		return rel_fail(-LIB_ERANGE, i, where, type, sym, err);
 	}
-	return rc;
+	return 0;
 }
 
 int rela64_apply(void *base, uint64_t link_base, uint64_t size,
@@ -167,6 +181,72 @@ int rel32_apply(void *base, uint32_t link_base, uint32_t size,
 		}
 		p = image + (where - link_base);
 		rel_store32(p, rel_load32(p) + offset);
+	}
+	return 0;
+}
+
+/* a 64-bit store in a chosen byte order, any alignment; no memcpy */
+static void rela_store64_order(uint8_t *p, uint64_t v, int big_endian)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		p[big_endian ? 7 - i : i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+int rela64_apply_syms(void *base, uint64_t link_base, uint64_t size,
+		      int big_endian, const struct rela64 *rela, size_t n,
+		      const struct rela64_types *types,
+		      const struct rela_sym *syms, size_t nsyms,
+		      uint64_t offset, const struct rela_skip *skip,
+		      size_t nskip, struct rela_error *err)
+{
+	uint8_t *image = base;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t where = rela[i].r_offset;
+		uint32_t type = RELA64_TYPE(rela[i].r_info);
+		uint32_t sym = RELA64_SYM(rela[i].r_info);
+		uint64_t value = (uint64_t)rela[i].r_addend;
+
+		if (type == 0) {
+			continue;	/* R_*_NONE */
+		}
+		if (type == types->relative) {
+			if (sym) {
+				return rel_fail(-LIB_ENOTSUP, i, where, type,
+						sym, err);
+			}
+			value += offset;
+		} else if (type == types->addr64 ||
+			   (types->uaddr64 && type == types->uaddr64)) {
+			if (sym >= nsyms && sym) {
+				return rel_fail(-LIB_EINVAL, i, where, type,
+						sym, err);
+			}
+			if (sym && (syms[sym].flags & RELA_SYM_UNDEF)) {
+				return rel_fail(-LIB_EINVAL, i, where, type,
+						sym, err);
+			}
+			if (sym) {
+				value += syms[sym].value;
+				if (!(syms[sym].flags & RELA_SYM_ABS)) {
+					value += offset;
+				}
+			}
+		} else {
+			return rel_fail(-LIB_ENOTSUP, i, where, type, sym, err);
+		}
+		if (!rel_inside(where, link_base, size, 8)) {
+			return rel_fail(-LIB_ERANGE, i, where, type, sym, err);
+		}
+		if (skip && rela_skipped(where, skip, nskip)) {
+			continue;
+		}
+		rela_store64_order(image + (where - link_base), value,
+				   big_endian);
 	}
 	return 0;
 }

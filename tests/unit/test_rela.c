@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * lib/rela: the RELATIVE-only RELA engine, on synthetic tables.  Built for
- * the host (cmocka) and every target (qemu-user), so the unaligned byte
- * stores are checked on big-endian ppc64 too.
+ * lib/rela: the RELA engine, on synthetic tables: rela64_apply() and
+ * rel32_apply() (RELATIVE only) and rela64_apply_syms() (RELATIVE and
+ * ADDR64/UADDR64 against symbols, either byte order).  Built for the host
+ * (cmocka) and every target (qemu-user), so the unaligned byte stores are
+ * checked on big-endian ppc64 too.
  */
 #include <lib/errors.h>
 #include <lib/rela.h>
@@ -263,6 +265,187 @@ static void case_rel32_skip(struct tc *t)
 	TC_CHECK(t, rd32(img + 0x4) == 0xc0ffee, "inside it: untouched");
 }
 
+
+/* ---- rela64_apply_syms(): symbols, either byte order --------------------- */
+
+static const struct rela64_types ppc64_types = {
+	RELA_R_PPC64_RELATIVE, RELA_R_PPC64_ADDR64, RELA_R_PPC64_UADDR64
+};
+
+static struct rela64 rsym(uint64_t off, uint32_t type, uint32_t sym,
+			  int64_t addend)
+{
+	struct rela64 r = { off, ((uint64_t)sym << 32) | type, addend };
+
+	return r;
+}
+
+/* read 8 bytes in a given byte order, independently of the engine */
+static uint64_t rd64_order(const uint8_t *p, int big_endian)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		v |= (uint64_t)p[big_endian ? 7 - i : i] << (8 * i);
+	}
+	return v;
+}
+
+/*
+ * A "kernel" linked at 0x10000: symbol 1 moves with it (a function), 2 is
+ * absolute (a module CRC), 3 is an undefined weak symbol (value 0).
+ */
+static const struct rela_sym syms4[4] = {
+	{ 0, 0 },
+	{ 0x10040, 0 },
+	{ 0x12345678, RELA_SYM_ABS },
+	{ 0, RELA_SYM_ABS },
+};
+
+static void case_syms_values(struct tc *t)
+{
+	int be;
+
+	for (be = 0; be <= 1; be++) {
+		uint8_t img[IMG] = { 0 };
+		struct rela64 r[7] = {
+			rsym(0x10000, RELA_R_PPC64_RELATIVE, 0, 0x10080),
+			rsym(0x10008, RELA_R_PPC64_ADDR64, 1, 8),
+			rsym(0x10013, RELA_R_PPC64_UADDR64, 1, 0),
+			rsym(0x10020, RELA_R_PPC64_ADDR64, 2, 0),
+			rsym(0x1002b, RELA_R_PPC64_UADDR64, 2, 0),
+			rsym(0x10038, RELA_R_PPC64_ADDR64, 3, 0),
+			rsym(0x10040, RELA_R_PPC64_ADDR64, 0, 0x777),
+		};
+		struct rela_error err;
+		int rc;
+
+		rc = rela64_apply_syms(img, 0x10000, IMG, be, r, 7,
+				       &ppc64_types, syms4, 4, 0x2000000, 0, 0,
+				       &err);
+		TC_CHECK(t, rc == 0, "be %d: rc %d", be, rc);
+		TC_CHECK(t, rd64_order(img + 0x00, be) == 0x2010080,
+			 "be %d: RELATIVE", be);
+		TC_CHECK(t, rd64_order(img + 0x08, be) == 0x2010048,
+			 "be %d: ADDR64 moving symbol: 0x%llx", be,
+			 (unsigned long long)rd64_order(img + 0x08, be));
+		TC_CHECK(t, rd64_order(img + 0x13, be) == 0x2010040,
+			 "be %d: UADDR64 moving symbol", be);
+		TC_CHECK(t, rd64_order(img + 0x20, be) == 0x12345678,
+			 "be %d: ADDR64 absolute symbol keeps its value", be);
+		TC_CHECK(t, rd64_order(img + 0x2b, be) == 0x12345678,
+			 "be %d: UADDR64 absolute symbol", be);
+		TC_CHECK(t, rd64_order(img + 0x38, be) == 0,
+			 "be %d: undefined weak symbol is 0", be);
+		TC_CHECK(t, rd64_order(img + 0x40, be) == 0x777,
+			 "be %d: symbol 0 is the plain addend", be);
+		TC_CHECK(t, img[0x12] == 0 && img[0x1b] == 0,
+			 "be %d: unaligned store wrote its neighbours", be);
+	}
+}
+
+static void case_syms_offset_zero(struct tc *t)
+{
+	/* unlike rela64_apply(), offset 0 still resolves symbols */
+	uint8_t img[IMG] = { 0 };
+	struct rela64 r[2] = {
+		rsym(0x10000, RELA_R_PPC64_RELATIVE, 0, 0x10080),
+		rsym(0x10008, RELA_R_PPC64_ADDR64, 2, 1),
+	};
+	struct rela_error err;
+
+	TC_CHECK(t, rela64_apply_syms(img, 0x10000, IMG, 0, r, 2,
+				      &ppc64_types, syms4, 4, 0, 0, 0,
+				      &err) == 0, "applies");
+	TC_CHECK(t, rd64_order(img, 0) == 0x10080, "RELATIVE at offset 0");
+	TC_CHECK(t, rd64_order(img + 8, 0) == 0x12345679, "ADDR64 at offset 0");
+}
+
+static void case_syms_skip_and_none(struct tc *t)
+{
+	uint8_t img[IMG];
+	struct rela64 r[4] = {
+		rsym(0x10000, RELA_R_PPC64_RELATIVE, 0, 0x12345678),
+		rsym(0x10008, RELA_R_PPC64_ADDR64, 1, 0),
+		rsym(0x10010, RELA_R_PPC64_NONE, 0, 0),
+		rsym(0x10018, RELA_R_PPC64_RELATIVE, 0, 0x10000),
+	};
+	/* a __kcrctab entry whose CRC must not get the offset */
+	struct rela_skip skip[1] = { { 0x10000, 0x10010 } };
+	struct rela_error err;
+
+	memset(img, 0xee, IMG);
+	TC_CHECK(t, rela64_apply_syms(img, 0x10000, IMG, 1, r, 4,
+				      &ppc64_types, syms4, 4, 0x100000, skip,
+				      1, &err) == 0, "applies");
+	TC_CHECK(t, img[0] == 0xee && img[15] == 0xee, "skip range written");
+	TC_CHECK(t, img[0x10] == 0xee && img[0x17] == 0xee, "NONE wrote");
+	TC_CHECK(t, rd64_order(img + 0x18, 1) == 0x110000, "after the skip");
+}
+
+static void case_syms_refuses(struct tc *t)
+{
+	static const struct rela_sym undef[2] = { { 0, 0 },
+						  { 0, RELA_SYM_UNDEF } };
+	struct rela64_types no_u = ppc64_types;
+	uint8_t img[IMG] = { 0 };
+	struct rela_error err = { 0 };
+	struct {
+		struct rela64 r;
+		const struct rela_sym *syms;
+		size_t nsyms;
+		int rc;
+		const char *what;
+	} c[] = {
+		{ rsym(0x10008, RELA_R_PPC64_RELATIVE, 1, 0), syms4, 4,
+		  -LIB_ENOTSUP, "RELATIVE with a symbol" },
+		{ rsym(0x10008, 33 /* R_PPC64_TOC16 */, 0, 0), syms4, 4,
+		  -LIB_ENOTSUP, "unknown type" },
+		{ rsym(0x10008, RELA_R_PPC64_ADDR64, 4, 0), syms4, 4,
+		  -LIB_EINVAL, "symbol index past the table" },
+		{ rsym(0x10008, RELA_R_PPC64_ADDR64, 1, 0), NULL, 0,
+		  -LIB_EINVAL, "no symbol table" },
+		{ rsym(0x10008, RELA_R_PPC64_ADDR64, 1, 0), undef, 2,
+		  -LIB_EINVAL, "undefined symbol" },
+		{ rsym(0x10000 + IMG - 7, RELA_R_PPC64_ADDR64, 2, 0), syms4, 4,
+		  -LIB_ERANGE, "straddles the end" },
+		{ rsym(0xfff8, RELA_R_PPC64_RELATIVE, 0, 0), syms4, 4,
+		  -LIB_ERANGE, "below the image" },
+	};
+	struct rela64 two[2] = {
+		rsym(0x10000, RELA_R_PPC64_RELATIVE, 0, 1),
+		rsym(0x10008, RELA_R_PPC64_UADDR64, 2, 0),
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct rela64 r[2] = { rsym(0x10000, RELA_R_PPC64_RELATIVE, 0,
+					    5), c[i].r };
+
+		memset(img, 0, IMG);
+		rc = rela64_apply_syms(img, 0x10000, IMG, 0, r, 2,
+				       &ppc64_types, c[i].syms, c[i].nsyms,
+				       0x10, 0, 0, &err);
+		TC_CHECK(t, rc == c[i].rc, "%s: rc %d", c[i].what, rc);
+		TC_CHECK(t, err.index == 1 && err.r_offset == c[i].r.r_offset &&
+			 err.type == RELA64_TYPE(c[i].r.r_info) &&
+			 err.sym == RELA64_SYM(c[i].r.r_info),
+			 "%s: error names entry %zu offset 0x%llx type %u sym %u",
+			 c[i].what, err.index, (unsigned long long)err.r_offset,
+			 err.type, err.sym);
+		TC_CHECK(t, rd64_order(img, 0) == 0x15,
+			 "%s: the entry before it applied", c[i].what);
+	}
+	/* an architecture without UADDR64 */
+	no_u.uaddr64 = 0;
+	rc = rela64_apply_syms(img, 0x10000, IMG, 0, two, 2, &no_u, syms4, 4,
+			       0x10, 0, 0, &err);
+	TC_CHECK(t, rc == -LIB_ENOTSUP && err.type == RELA_R_PPC64_UADDR64,
+		 "UADDR64 when the architecture has none: rc %d", rc);
+}
+
 const struct tc_case tc_cases[] = {
 	{ "rela_applies_relative", case_applies_relative },
 	{ "rela_offset_zero_is_a_no_op", case_offset_zero_is_a_no_op },
@@ -274,5 +457,9 @@ const struct tc_case tc_cases[] = {
 	{ "rel32_adds_offset", case_rel32_adds_offset },
 	{ "rel32_refuses", case_rel32_refuses },
 	{ "rel32_skip", case_rel32_skip },
+	{ "rela_syms_values", case_syms_values },
+	{ "rela_syms_offset_zero", case_syms_offset_zero },
+	{ "rela_syms_skip_and_none", case_syms_skip_and_none },
+	{ "rela_syms_refuses", case_syms_refuses },
 };
 const size_t tc_ncases = sizeof(tc_cases) / sizeof(tc_cases[0]);
