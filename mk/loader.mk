@@ -9,16 +9,26 @@
 #                              PVH ELF) unit tests, likewise
 
 LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iloader/include
-LOADER_LDLIBS := -lfdt -lcrypto -lz
+LOADER_LDLIBS := -lfdt -lcrypto -lz -lelf
 HOSTAR ?= ar
 
 loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
 	fdt.o boot.o boot-arm64.o qemu.o inspect.o
 loader-y += image-arm.o atags.o boot-arm.o
 loader-y += image-x86.o bootparams.o pvh.o boot-x86.o
+loader-y += image-ppc64.o kcrctab.o
+# lib/ code the host library uses, not re-implemented (lib/objects.mk)
+loader-lib-y := rela.o
 
 LOADER_OBJS := $(addprefix $(HOST)/loader/,$(loader-y))
 LOADER_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,$(loader-y))
+LOADER_OBJS += $(addprefix $(HOST)/loader/lib/,$(loader-lib-y))
+LOADER_TEST_OBJS += $(addprefix $(HOST)/lib/,$(loader-lib-y))
+
+$(HOST)/loader/lib/%.o: lib/%.c
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(LOADER_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(HOST)/loader/%.o: loader/%.c
 	$(call msg,HOSTCC,$<)

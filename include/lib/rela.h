@@ -62,12 +62,12 @@ struct rela_error {
 struct rela64_types {
 	uint32_t relative;		/* B + A */
 	uint32_t addr64;		/* S + A, 8 bytes */
-	uint32_t uaddr64;		/* S + A, 8 bytes, unaligned; 0: none */
+	uint32_t uaddr64;		/* the same, unaligned; 0: none */
 };
 
 /* a symbol of the table the relocations refer to, as the host resolved it */
 struct rela_sym {
-	uint64_t value;			/* st_value: link-time address or number */
+	uint64_t value;			/* st_value: address or number */
 	uint32_t flags;			/* RELA_SYM_* */
 };
 
@@ -146,9 +146,9 @@ int rel32_apply(void *base, uint32_t link_base, uint32_t size,
  *
  * Each entry writes the 8 bytes at base + r_offset - link_base:
  *	RELATIVE:	r_addend + @offset (its symbol index must be 0)
- *	ADDR64/UADDR64:	S + r_addend, plus @offset when the symbol moves
- *			with the image (not RELA_SYM_ABS); symbol index 0 is
- *			the number r_addend
+ *	ADDR64/UADDR64:	S + r_addend, plus @offset when the symbol
+ *			moves with the image (not RELA_SYM_ABS); symbol
+ *			index 0 is the number r_addend
  *	NONE (0):	nothing
  * Entries whose target lies in a skip range are checked but not applied.
  * Stops at the first entry of another type (-LIB_ENOTSUP), whose target
