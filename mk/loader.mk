@@ -16,7 +16,7 @@ loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
 	fdt.o boot.o boot-arm64.o qemu.o inspect.o
 loader-y += image-arm.o atags.o boot-arm.o
 loader-y += image-x86.o bootparams.o pvh.o boot-x86.o
-loader-y += image-ppc64.o kcrctab.o
+loader-y += image-ppc64.o kcrctab.o powernv.o
 # lib/ code the host library uses, not re-implemented (lib/objects.mk)
 loader-lib-y := rela.o
 
