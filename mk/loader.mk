@@ -7,6 +7,8 @@
 #                              with ASan+UBSan
 #   $(HOST)/tests/test-loader-x86  the x86 (bzImage, boot_params, e820,
 #                              PVH ELF) unit tests, likewise
+#   $(HOST)/tests/test-loader-ppc64  the ppc64 (vmlinux ELF, relocation,
+#                              __kcrctab, powernv) unit tests, likewise
 
 LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iloader/include
 LOADER_LDLIBS := -lfdt -lcrypto -lz -lelf
@@ -71,9 +73,22 @@ $(HOST)/tests/test-loader-x86: tests/unit/test_loader_x86.c \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
 		$(filter %.c %.o,$^) -lcmocka -lelf
 
+# the ppc64 tests: libelf to read ELFs back, libfdt for powernv's trees
+LOADER_PPC64_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,err.o util.o \
+	file.o digest.o layout.o fdt.o image-x86.o image-ppc64.o kcrctab.o \
+	powernv.o) $(HOST)/lib/rela.o
+
+$(HOST)/tests/test-loader-ppc64: tests/unit/test_loader_ppc64.c \
+		tests/unit/test_loader_common.c tests/unit/test_loader.h \
+		$(LOADER_PPC64_TEST_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
+		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
+
 -include $(LOADER_OBJS:.o=.d) $(LOADER_TEST_OBJS:.o=.d) $(HOST)/loader/charon.d
 
 host-tests: $(HOST)/charon $(HOST)/tests/test-loader \
-	$(HOST)/tests/test-loader-x86
+	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64
 
 .PHONY: host-tests
