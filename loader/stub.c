@@ -15,13 +15,12 @@
 /* largest stub image we accept */
 #define STUB_MAX_FILE	((size_t)64 << 20)
 
-/*
- * Targets whose image header offset the ABI defines.  The others are
- * known by name only, until their stubs exist.
- */
+/* the targets whose stubs this loader knows: header offset, byte order */
 static const struct charon_stub_arch stub_arches[] = {
 	{ CHARON_ARCH_ARM64, "arm64", CHARON_HDR_OFF_ARM64, CHARON_LE },
 	{ CHARON_ARCH_ARM, "arm", CHARON_HDR_OFF_ARM, CHARON_LE },
+	{ CHARON_ARCH_PPC64LE, "ppc64le", CHARON_HDR_OFF_PPC64, CHARON_LE },
+	{ CHARON_ARCH_PPC64, "ppc64", CHARON_HDR_OFF_PPC64, CHARON_BE },
 	{ CHARON_ARCH_X86_64, "x86_64", CHARON_HDR_OFF_X86_64, CHARON_LE },
 };
 
@@ -269,9 +268,10 @@ int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 		a = charon_stub_detect(buf, len);
 		if (!a) {
 			return charon_errf(err, -EINVAL,
-					   "stub: %s: no charon header (magic 0x%08x \"CHRN\" at 0x%x for arm64, arm and x86_64)",
+					   "stub: %s: no charon header (magic 0x%08x \"CHRN\" at 0x%x for arm64, arm and x86_64, at 0x%x for ppc64le and, big-endian, ppc64)",
 					   name, CHARON_HDR_MAGIC,
-					   CHARON_HDR_OFF_ARM64);
+					   CHARON_HDR_OFF_ARM64,
+					   CHARON_HDR_OFF_PPC64);
 		}
 	}
 	if (len < a->hdr_off + sizeof(struct charon_image_header)) {
