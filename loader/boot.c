@@ -562,6 +562,11 @@ void charon_boot_free(struct charon_boot *b)
 	case CHARON_ARCH_X86_64:
 		charon_x86_image_free(&b->kernel.x86.img);
 		break;
+	case CHARON_ARCH_PPC64LE:
+	case CHARON_ARCH_PPC64:
+		charon_ppc64_image_free(&b->kernel.ppc64.img);
+		charon_kcrctab_free(&b->kernel.ppc64.kcrctab);
+		break;
 	default:
 		break;
 	}

@@ -2,7 +2,8 @@
 /*
  * charon: the host-side loader's command line.
  *
- *	charon qemu --arch arm64|arm|x86_64 --kernel K [options] [-- qemu ...]
+ *	charon qemu --arch arm64|arm|x86_64|ppc64le|ppc64 --kernel K [options]
+ *		[-- qemu ...]
  *	charon inspect [--ram-base A] [--ram-size S] FILE
  *
  * Exit codes: 0 success, 1 runtime error, 2 usage error.  `charon qemu`
@@ -57,7 +58,7 @@ static const char main_usage[] =
 "            start QEMU with them\n"
 "  inspect   show a stub image's header and parameters, or a kernel's header\n"
 "            (arm64 Image, arm zImage with its decompression footprint,\n"
-"            x86 bzImage)\n"
+"            x86 bzImage, ppc64 vmlinux ELF)\n"
 "  help [COMMAND]  this text, or a command's\n"
 "\n"
 "Options:\n"
@@ -76,18 +77,24 @@ static const char qemu_usage[] =
 "verifies every segment and boots the kernel.\n"
 "\n"
 "Inputs:\n"
-"  --arch ARCH          target architecture (required): arm64, arm or x86_64\n"
+"  --arch ARCH          target architecture (required): arm64, arm, x86_64,\n"
+"                       ppc64le or ppc64 (big-endian)\n"
 "  --kernel FILE        arm64: Linux Image, plain or gzip-compressed;\n"
-"                       arm: zImage; x86_64: bzImage (required)\n"
+"                       arm: zImage; x86_64: bzImage; ppc64le, ppc64: a\n"
+"                       vmlinux ELF, either byte order (required)\n"
 "  --initrd FILE        initramfs/initrd\n"
-"  --append STRING      kernel command line (arm, arm64: /chosen bootargs;\n"
-"                       x86_64: the cmdline segment, default empty)\n"
+"  --append STRING      kernel command line (arm, arm64, ppc64: /chosen\n"
+"                       bootargs; x86_64: the cmdline segment, default empty)\n"
 "  --dtb FILE           arm, arm64: device tree to edit (default: the\n"
-"                       machine's own, from QEMU's -M ...,dumpdtb=)\n"
+"                       machine's own, from QEMU's -M ...,dumpdtb=); ppc64:\n"
+"                       (default: skiboot's own, captured once per machine\n"
+"                       configuration and cached, see docs/cli.md)\n"
 "  --stub FILE          stub image (default: $CHARON_STUB, else\n"
 "                       <charon's dir>/../ARCH/charon-stub.bin)\n"
 "  --stub-addr ADDR     load the stub at ADDR (default: top of RAM;\n"
-"                       x86_64: top of the RAM below 4 GiB)\n"
+"                       x86_64: top of the RAM below 4 GiB; ppc64: where\n"
+"                       skiboot runs it, 0x20000000 + p_offset, 64 KiB\n"
+"                       aligned, default 0x20010000)\n"
 "  --atags              arm: hand the kernel an ATAG list, not the DTB\n"
 "  --machine-type N     arm, with --atags (required there): r1, the\n"
 "                       board's number from arch/arm/tools/mach-types\n"
@@ -98,17 +105,24 @@ static const char qemu_usage[] =
 "                       copies LEN bytes from SRC to DST after verifying,\n"
 "                       just before the jump (for a crash kernel: SRC 0,\n"
 "                       LEN 0xa0000, DST in its reserved RAM)\n"
+"  --run-at-load        ppc64: the kernel runs where it is loaded (the stub\n"
+"                       turns its \"run0\" word at 0x5c into 1), not copied\n"
+"                       to 0\n"
+"  --prerelocate        ppc64: apply the kernel's .rela.dyn here, for its\n"
+"                       base (the __kcrctab rule decides what to skip)\n"
 "\n"
-"Machine (arm, arm64: also used to dump the DTB):\n"
-"  --machine M          QEMU machine (default: virt; x86_64: q35, or pc)\n"
+"Machine (arm, arm64, ppc64: also used to dump or capture the DTB):\n"
+"  --machine M          QEMU machine (default: virt; x86_64: q35, or pc;\n"
+"                       ppc64: powernv9)\n"
 "  --cpu C              CPU model (default: cortex-a57; arm: cortex-a15;\n"
-"                       x86_64: QEMU's own)\n"
+"                       x86_64, ppc64: QEMU's own)\n"
 "  --smp N              CPUs (default: 1)\n"
-"  --memory SIZE        RAM, QEMU -m syntax (default: 1G)\n"
+"  --memory SIZE        RAM, QEMU -m syntax (default: 1G; ppc64: 2G)\n"
 "  --el2                arm64, arm: start at EL2, on arm in HYP mode (adds\n"
 "                       virtualization=on to -M)\n"
 "  --qemu BINARY        QEMU binary (default: qemu-system-aarch64; arm:\n"
-"                       qemu-system-arm; x86_64: qemu-system-x86_64)\n"
+"                       qemu-system-arm; x86_64: qemu-system-x86_64;\n"
+"                       ppc64: qemu-system-ppc64)\n"
 "\n"
 "Stub behaviour:\n"
 "  --fail POLICY        on a verification failure: halt, reset, poweroff or\n"
@@ -140,6 +154,8 @@ static const char inspect_usage[] =
 "If FILE is an arm zImage, print its header, size table and where its\n"
 "decompressor writes for RAM at ADDR of SIZE bytes.\n"
 "If FILE is an x86 bzImage, print its setup header fields.\n"
+"If FILE is a ppc64 vmlinux ELF, print its byte order, ABI, type, entry,\n"
+"whether it is relocatable and may run at its load address, its size.\n"
 "\n"
 "  --ram-base ADDR   RAM start for the zImage footprint (default: 0x40000000,\n"
 "                    QEMU virt)\n"
@@ -195,8 +211,8 @@ static int bad_option(const char *cmd, int c, const struct option *opts,
 	return usage_error(cmd, "unknown option %s", arg);
 }
 
-/* <dir of this program>/../ARCH/charon-stub.bin */
-static int default_stub(const char *arch, char *buf, size_t len)
+/* <dir of this program>/../REL */
+static int beside_exe(const char *rel, char *buf, size_t len)
 {
 	char exe[PATH_MAX];
 	ssize_t n;
@@ -212,11 +228,31 @@ static int default_stub(const char *arch, char *buf, size_t len)
 		return -ENOENT;
 	}
 	*slash = '\0';
-	if ((size_t)snprintf(buf, len, "%s/../%s/charon-stub.bin", exe,
-			     arch) >= len) {
+	if ((size_t)snprintf(buf, len, "%s/../%s", exe, rel) >= len) {
 		return -ENAMETOOLONG;
 	}
 	return 0;
+}
+
+/* $VAR if set and not empty, else <charon's dir>/../REL */
+static const char *env_or_beside(const char *var, const char *rel, char *buf,
+				 size_t len)
+{
+	const char *v = getenv(var);
+
+	if (v && *v) {
+		return v;
+	}
+	return beside_exe(rel, buf, len) ? NULL : buf;
+}
+
+/* <dir of this program>/../ARCH/charon-stub.bin */
+static int default_stub(const char *arch, char *buf, size_t len)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "%s/charon-stub.bin", arch);
+	return beside_exe(rel, buf, len);
 }
 
 static int make_workdir(const char *want, char *buf, size_t len,
@@ -260,6 +296,7 @@ struct qemu_args {
 	size_t nr_extra;
 	bool machine_type_set;
 	bool x86;			/* --arch x86_64 */
+	bool ppc64;			/* --arch ppc64le or ppc64 */
 	bool dtb_set, el2_set;		/* what x86_64 refuses */
 	const char *backup;		/* --kdump-backup, as given */
 	struct charon_e820 e820;	/* x86_64: the machine's map */
@@ -271,7 +308,7 @@ enum {
 	OPT_MACHINE, OPT_CPU, OPT_SMP, OPT_MEMORY, OPT_EL2, OPT_STUB,
 	OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB, OPT_WORKDIR, OPT_DRY_RUN,
 	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU, OPT_ATAGS, OPT_MACHINE_TYPE,
-	OPT_ENTRY32, OPT_KDUMP_BACKUP,
+	OPT_ENTRY32, OPT_KDUMP_BACKUP, OPT_RUN_AT_LOAD, OPT_PRERELOCATE,
 };
 
 static const struct option qemu_opts[] = {
@@ -298,6 +335,8 @@ static const struct option qemu_opts[] = {
 	{ "machine-type", required_argument, NULL, OPT_MACHINE_TYPE },
 	{ "entry32", no_argument, NULL, OPT_ENTRY32 },
 	{ "kdump-backup", required_argument, NULL, OPT_KDUMP_BACKUP },
+	{ "run-at-load", no_argument, NULL, OPT_RUN_AT_LOAD },
+	{ "prerelocate", no_argument, NULL, OPT_PRERELOCATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -352,9 +391,44 @@ static int parse_backup(const char *s, struct charon_boot_opts *o)
 	return 0;
 }
 
+/* ppc64: what it refuses, where its stub can go; Return: as below */
+static int check_ppc64_options(const char *cmd, struct qemu_args *q)
+{
+	const char *bad = q->el2_set ? "--el2" :
+			  q->boot.atags ? "--atags" :
+			  q->machine_type_set ? "--machine-type" :
+			  q->boot.entry32 ? "--entry32" :
+			  q->backup ? "--kdump-backup" : NULL;
+	uint64_t a = q->boot.stub_addr;
+
+	if (bad) {
+		return usage_error(cmd, "%s: not with --arch %s (it is %s's; a ppc64 kernel gets r3 = the device tree from skiboot's powernv machine)",
+				   bad, q->arch,
+				   !strcmp(bad, "--entry32") ||
+				   !strcmp(bad, "--kdump-backup") ?
+				   "x86_64" : "arm");
+	}
+	if (q->boot.stub_addr_fixed &&
+	    (a <= CHARON_POWERNV_KERNEL_ADDR ||
+	     a % CHARON_PPC64_STUB_ALIGN ||
+	     a >= CHARON_POWERNV_INITRD_ADDR)) {
+		return usage_error(cmd, "--stub-addr 0x%llx: expected 0x20000000 + p_offset, 64 KiB aligned, above 0x20000000 and below 0x28000000 (skiboot runs the -kernel ELF in place at 0x20000000 + p_offset, after its headers; QEMU puts -initrd at 0x28000000)",
+				   (ull)a);
+	}
+	return -1;
+}
+
 /* what only one arch family takes; Return: -1 to go on, else exit code */
 static int check_arch_options(const char *cmd, struct qemu_args *q)
 {
+	if (!q->ppc64 && (q->boot.run_at_load || q->boot.prerelocate)) {
+		return usage_error(cmd, "%s: only with --arch ppc64le or ppc64",
+				   q->boot.run_at_load ? "--run-at-load" :
+				   "--prerelocate");
+	}
+	if (q->ppc64) {
+		return check_ppc64_options(cmd, q);
+	}
 	if (!q->x86) {
 		if (q->boot.entry32 || q->backup) {
 			return usage_error(cmd, "%s: only with --arch x86_64",
@@ -546,6 +620,12 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 		case OPT_ENTRY32:
 			q->boot.entry32 = true;
 			break;
+		case OPT_RUN_AT_LOAD:
+			q->boot.run_at_load = true;
+			break;
+		case OPT_PRERELOCATE:
+			q->boot.prerelocate = true;
+			break;
 		case OPT_KDUMP_BACKUP:
 			if (parse_backup(optarg, &q->boot)) {
 				return usage_error(cmd, "--kdump-backup %s: expected SRC,DST,LEN (addresses and a length, 0x... or decimal; LEN not 0, neither range wrapping)",
@@ -562,16 +642,17 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 				   argv[optind]);
 	}
 	if (!q->arch) {
-		return usage_error(cmd, "--arch is required (supported: arm64, arm, x86_64)");
+		return usage_error(cmd, "--arch is required (supported: arm64, arm, x86_64, ppc64le, ppc64)");
 	}
 	if (charon_qemu_defaults(q->arch, &q->m)) {
-		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64, arm, x86_64)",
+		return usage_error(cmd, "--arch %s: not supported yet (supported: arm64, arm, x86_64, ppc64le, ppc64)",
 				   q->arch);
 	}
 	if (!q->boot.kernel_path) {
 		return usage_error(cmd, "--kernel is required");
 	}
 	q->x86 = !strcmp(q->arch, "x86_64");
+	q->ppc64 = !strcmp(q->arch, "ppc64le") || !strcmp(q->arch, "ppc64");
 	rc = check_arch_options(cmd, q);
 	if (rc < 0 && q->x86) {
 		rc = x86_machine(cmd, q);
@@ -613,6 +694,9 @@ static const char *copy_name(const struct charon_boot *b, const char *label)
 			return "zImage";
 		case CHARON_ARCH_X86_64:
 			return "kernel.bin";	/* the protected-mode code */
+		case CHARON_ARCH_PPC64LE:
+		case CHARON_ARCH_PPC64:
+			return "vmlinux.raw";	/* the PT_LOAD image */
 		default:
 			return "Image";
 		}
@@ -699,6 +783,50 @@ static void print_x86(const struct charon_boot *b, FILE *f)
 		b->params.flags & CHARON_F_VERBOSE ? ", verbose" : "");
 }
 
+/* ppc64: the kernel's shape, the registers, OPAL, run-at-load */
+static void print_ppc64(const struct charon_boot *b, FILE *f)
+{
+	const struct charon_boot_ppc64 *pp = &b->kernel.ppc64;
+	const struct charon_ppc64_image *img = &pp->img;
+	const struct charon_params *p = &b->params;
+
+	fprintf(f, "charon: kernel: %s %s %s vmlinux, %srelocatable, %s; at 0x%llx, %s\n",
+		img->endian == CHARON_LE ? "little-endian" : "big-endian",
+		img->abi == 1 ? "ELFv1" : img->abi == 2 ? "ELFv2" :
+		"ELF (no ABI in e_flags)",
+		img->type == 2 ? "ET_EXEC" : "ET_DYN",
+		img->relocatable ? "" : "not ",
+		img->run0 ? "\"run0\" at 0x5c" : "no \"run0\" at 0x5c",
+		(ull)pp->place.addr,
+		pp->place.run_at_load ?
+		"run at load (the stub writes 1 to its \"run0\" word)" :
+		"copies itself to 0");
+	fprintf(f, "charon: kept out below 0x%llx (%s); the stub ELF's headers at [0x%llx, 0x%llx)\n",
+		(ull)pp->place.low_end,
+		pp->place.run_at_load ? "the kernel's exception vectors" :
+		"the kernel's copy of itself",
+		(ull)CHARON_POWERNV_KERNEL_ADDR, (ull)b->stub_addr);
+	if (pp->prerelocated) {
+		fprintf(f, "charon: prerelocated for 0x%llx: %zu relocations; __kcrctab: %s%s%s\n",
+			(ull)pp->place.addr, img->nr_rela,
+			charon_kcrctab_case_name(pp->kcrctab.which),
+			pp->kcrctab.why[0] ? ": " : "", pp->kcrctab.why);
+	}
+	fprintf(f, "charon: entry 0x%llx (firmware entry of the stub at 0x%llx + 0x%x), r3 = dtb 0x%llx, r4 = 0x%llx, r5 = 0, OPAL base 0x%llx entry 0x%llx%s, flags 0x%llx, console %s terminal %llu, fail policy %s%s\n",
+		(ull)p->next.entry, (ull)b->stub_addr,
+		b->stub.hdr.entry2_offset, (ull)p->next.regs[0],
+		(ull)p->next.regs[1],
+		(ull)p->next.arch.raw[CHARON_PPC64_OPAL_BASE],
+		(ull)p->next.arch.raw[CHARON_PPC64_OPAL_ENTRY],
+		pp->opal_known ? " (from the tree)" :
+		" (not in the tree: the stub uses r8/r9)",
+		(ull)p->next.arch.raw[CHARON_PPC64_FLAGS],
+		charon_console_kind_name(p->console.kind),
+		(ull)p->console.base,
+		charon_fail_policy_name(p->fail_policy),
+		p->flags & CHARON_F_VERBOSE ? ", verbose" : "");
+}
+
 static void print_layout(const struct charon_boot *b, const char *stub_file,
 			 char (*files)[PATH_MAX], FILE *f)
 {
@@ -765,6 +893,10 @@ static void print_layout(const struct charon_boot *b, const char *stub_file,
 		print_x86(b, f);
 		return;
 	}
+	if (b->arch == CHARON_ARCH_PPC64LE || b->arch == CHARON_ARCH_PPC64) {
+		print_ppc64(b, f);
+		return;
+	}
 	fprintf(f, "charon: entry 0x%llx, x0 = dtb 0x%llx, console %s at 0x%llx, PSCI %s, fail policy %s%s\n",
 		(ull)b->params.next.entry, (ull)b->params.next.regs[0],
 		charon_console_kind_name(b->params.console.kind),
@@ -798,6 +930,74 @@ static int arm_machine_dtb(struct qemu_args *q, const char *workdir,
 		q->boot.ram_head_reserve = (uint64_t)st.st_size;
 	}
 	return 0;
+}
+
+/*
+ * ppc64: without --dtb, skiboot's own tree for these machine options,
+ * from the cache or captured now (docs/cli.md, "ppc64").
+ */
+static int ppc64_machine_dtb(struct qemu_args *q, char *dtb,
+			     struct charon_err *err)
+{
+	struct charon_powernv_opts o = { 0 };
+	struct charon_powernv_capture cap;
+	char kernel[PATH_MAX], initrd[PATH_MAX], cache[PATH_MAX];
+	int rc;
+
+	q->boot.ppc64_stub_arch = !strcmp(q->arch, "ppc64") ?
+				  CHARON_ARCH_PPC64 : CHARON_ARCH_PPC64LE;
+	q->boot.powernv_qemu = true;
+	if (q->boot.dtb_path) {
+		return 0;
+	}
+	o.qemu = q->m.binary;
+	o.machine = q->m.machine;
+	o.memory = q->m.memory;
+	o.smp = q->m.smp;
+	o.kernel = env_or_beside("CHARON_POWERNV_KERNEL",
+				 "kernels/ppc64le/vmlinuz", kernel,
+				 sizeof(kernel));
+	o.initrd = env_or_beside("CHARON_POWERNV_INITRD",
+				 "initramfs/ppc64le-dumpfdt.cpio.gz", initrd,
+				 sizeof(initrd));
+	o.cache_dir = env_or_beside("CHARON_CACHE", "powernv", cache,
+				    sizeof(cache));
+	if (!o.cache_dir) {
+		return charon_errf(err, -ENOENT,
+				   "powernv: no cache directory: set CHARON_CACHE or give --dtb");
+	}
+	rc = charon_powernv_fdt(&o, &cap, err);
+	if (rc) {
+		charon_err_prefix(err, "--dtb not given, and ");
+		return rc;
+	}
+	if (cap.cached) {
+		printf("charon: skiboot's device tree: %s (cached)\n", cap.path);
+	} else {
+		printf("charon: skiboot's device tree: %s (captured in %.1f s, %zu bytes)\n",
+		       cap.path, cap.seconds, cap.size);
+	}
+	charon_strscpy(dtb, cap.path, PATH_MAX);
+	q->boot.dtb_path = dtb;
+	return 0;
+}
+
+/* ppc64: the patched stub as the ELF skiboot starts (QEMU's -kernel) */
+static int ppc64_stub_elf(const struct charon_boot *b, const char *workdir,
+			  char *elf, struct charon_err *err)
+{
+	size_t len;
+	void *out;
+	int rc;
+
+	rc = join(elf, PATH_MAX, workdir, "stub.elf", err);
+	rc = rc ?: charon_ppc64_stub_file(b, &out, &len, err);
+	if (rc) {
+		return rc;
+	}
+	rc = charon_write_file(elf, out, len, err);
+	free(out);
+	return rc;
 }
 
 /* x86_64: the patched stub as the PVH ELF QEMU's -kernel starts */
@@ -853,6 +1053,11 @@ static int cmd_qemu(int argc, char **argv)
 
 	if (q.x86) {
 		rc = charon_x86_prepare(&q.boot, &b, &err);
+	} else if (q.ppc64) {
+		if (ppc64_machine_dtb(&q, dtb, &err)) {
+			return runtime_error(&err);
+		}
+		rc = charon_ppc64_prepare(&q.boot, &b, &err);
 	} else if (arm_machine_dtb(&q, workdir, dtb, log, &err)) {
 		return runtime_error(&err);
 	} else if (!strcmp(q.arch, "arm")) {
@@ -874,6 +1079,10 @@ static int cmd_qemu(int argc, char **argv)
 		rc = x86_stub_elf(&b, workdir, stub_elf, &err);
 		q.m.kernel = stub_elf;
 	}
+	if (!rc && q.ppc64) {
+		rc = ppc64_stub_elf(&b, workdir, stub_elf, &err);
+		q.m.kernel = stub_elf;
+	}
 	for (i = 0; !rc && i < b.nr_seg; i++) {
 		s = &b.seg[i];
 		if (!s->modified) {
@@ -892,10 +1101,14 @@ static int cmd_qemu(int argc, char **argv)
 		charon_boot_free(&b);
 		return runtime_error(&err);
 	}
-	print_layout(&b, q.x86 ? stub_elf : stub_file, files, stdout);
+	print_layout(&b, q.x86 || q.ppc64 ? stub_elf : stub_file, files,
+		     stdout);
 
-	/* x86_64: QEMU's -kernel starts the stub (PVH), no loader device */
-	if (!q.x86) {
+	/*
+	 * x86_64: QEMU's -kernel starts the stub (PVH); ppc64: skiboot
+	 * starts it from QEMU's -kernel; no loader device for it
+	 */
+	if (!q.x86 && !q.ppc64) {
 		loads[nl].file = stub_file;
 		loads[nl].addr = b.stub_addr;
 		loads[nl++].set_pc = b.stub.hdr.entry_offset == 0;
@@ -905,7 +1118,7 @@ static int cmd_qemu(int argc, char **argv)
 		loads[nl].addr = b.seg[i].addr;
 		loads[nl++].set_pc = false;
 	}
-	if (!q.x86 && b.stub.hdr.entry_offset) {
+	if (!q.x86 && !q.ppc64 && b.stub.hdr.entry_offset) {
 		loads[nl].file = NULL;
 		loads[nl].addr = b.stub_addr + b.stub.hdr.entry_offset;
 		loads[nl++].set_pc = true;

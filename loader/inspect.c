@@ -2,8 +2,10 @@
 /*
  * charon inspect: show a stub's header and parameters, an arm64 Image's
  * header, an arm zImage's header, size table and decompression
- * footprint, or an x86 bzImage's setup header.
+ * footprint, an x86 bzImage's setup header, or what the loader reads
+ * from a ppc64 vmlinux ELF.
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,23 @@ static void print_x86_arch(const struct charon_params *p, FILE *f)
 	}
 }
 
+/* next.arch.raw[] of a ppc64 block */
+static void print_ppc64_arch(const struct charon_params *p, FILE *f)
+{
+	const uint64_t *a = p->next.arch.raw;
+	uint64_t fl = a[CHARON_PPC64_FLAGS];
+
+	fprintf(f, "  next.arch     OPAL base 0x%llx entry 0x%llx%s\n",
+		(ull)a[CHARON_PPC64_OPAL_BASE], (ull)a[CHARON_PPC64_OPAL_ENTRY],
+		a[CHARON_PPC64_OPAL_ENTRY] ? "" :
+		" (0: r8/r9 from firmware)");
+	fprintf(f, "                flags 0x%llx (kernel %s-endian%s)%s\n",
+		(ull)fl, fl & CHARON_PPC64_F_KERNEL_LE ? "little" : "big",
+		fl & CHARON_PPC64_F_RUN_AT_LOAD ? ", run at load" : "",
+		ok(!(fl & ~(uint64_t)(CHARON_PPC64_F_KERNEL_LE |
+				      CHARON_PPC64_F_RUN_AT_LOAD))));
+}
+
 static void print_params(const struct charon_stub *stub,
 			 const struct charon_params *p, FILE *f)
 {
@@ -82,6 +101,10 @@ static void print_params(const struct charon_stub *stub,
 	}
 	if (stub->arch->arch == CHARON_ARCH_X86_64) {
 		print_x86_arch(p, f);
+	}
+	if (stub->arch->arch == CHARON_ARCH_PPC64LE ||
+	    stub->arch->arch == CHARON_ARCH_PPC64) {
+		print_ppc64_arch(p, f);
 	}
 	fprintf(f, "  nr_regions    %u%s\n", p->nr_regions,
 		ok(p->nr_regions <= CHARON_MAX_REGIONS));
@@ -396,6 +419,65 @@ void charon_print_x86_image(const char *name,
 		CHARON_X86_ENTRY64_OFFSET);
 }
 
+/**
+ * charon_print_ppc64_image() - describe a ppc64 vmlinux ELF
+ * @name: file name
+ * @img: the parsed image
+ * @f: where to
+ */
+void charon_print_ppc64_image(const char *name,
+			      const struct charon_ppc64_image *img, FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "%s: ppc64 vmlinux ELF, %s-endian, %s, %s\n", name,
+		img->endian == CHARON_LE ? "little" : "big",
+		img->abi == 1 ? "ELFv1" : img->abi == 2 ? "ELFv2" :
+		"no ABI in e_flags", img->type == ET_EXEC ? "ET_EXEC" :
+		"ET_DYN");
+	fprintf(f, "  entry         0x%llx (image offset 0x%llx)\n",
+		(ull)img->entry, (ull)(img->entry - img->vaddr));
+	fprintf(f, "  vaddr         0x%llx, paddr 0x%llx, align 0x%llx\n",
+		(ull)img->vaddr, (ull)img->paddr, (ull)img->align);
+	for (i = 0; i < img->nr_load; i++) {
+		fprintf(f, "  PT_LOAD %-2u    offset 0x%llx at +0x%llx filesz 0x%llx memsz 0x%llx\n",
+			i, (ull)img->load[i].offset, (ull)img->load[i].at,
+			(ull)img->load[i].filesz, (ull)img->load[i].memsz);
+	}
+	fprintf(f, "  memsz         0x%llx (the image from vaddr)\n",
+		(ull)img->mem_size);
+	fprintf(f, "  run0          %s\n", img->run0 ?
+		"yes: \"run0\" at 0x5c, it can run at its load address" :
+		"no: it cannot run at its load address");
+	fprintf(f, "  relocatable   %s", img->relocatable ? "yes" : "no");
+	if (img->relocatable) {
+		fprintf(f, ", %zu .rela.dyn entries%s", img->nr_rela,
+			img->self_relocating ?
+			", relocates itself (`relocate`)" : "");
+	}
+	fputc('\n', f);
+	if (img->sym_end_interrupts != CHARON_PPC64_NO_SYM) {
+		fprintf(f, "  __end_interrupts +0x%llx\n",
+			(ull)img->sym_end_interrupts);
+	}
+	fprintf(f, "  symbols       %s\n", img->has_symtab ? ".symtab" :
+		"none (stripped)");
+}
+
+/* a ppc64 vmlinux: ELF64 and EM_PPC64, either byte order */
+static bool is_ppc64_elf(const uint8_t *buf, size_t len)
+{
+	enum charon_endian e;
+
+	if (len < sizeof(Elf64_Ehdr) || memcmp(buf, ELFMAG, SELFMAG) ||
+	    buf[EI_CLASS] != ELFCLASS64) {
+		return false;
+	}
+	e = buf[EI_DATA] == ELFDATA2MSB ? CHARON_BE : CHARON_LE;
+	return charon_get16(buf + offsetof(Elf64_Ehdr, e_machine), e) ==
+	       EM_PPC64;
+}
+
 /* an arm stub carries zImage header words so bootz and QEMU start it */
 static void print_stub_zimage(const uint8_t *buf, size_t len, FILE *f)
 {
@@ -427,6 +509,7 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 {
 	struct charon_arm64_image img;
 	struct charon_x86_image x86;
+	struct charon_ppc64_image ppc;
 	struct charon_zimage zi;
 	struct charon_stub stub;
 	uint8_t *buf;
@@ -460,6 +543,22 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 		if (!rc && stub.arch->arch == CHARON_ARCH_X86_64) {
 			fprintf(f, "PVH entry at 0x%x: QEMU's -kernel starts the stub wrapped in an ELF with a Xen PVH note (charon qemu writes it as stub.elf)\n",
 				stub.hdr.entry2_offset);
+		}
+		if (!rc && (stub.arch->arch == CHARON_ARCH_PPC64LE ||
+			    stub.arch->arch == CHARON_ARCH_PPC64)) {
+			fprintf(f, "entry block [0, 0x100): word 0 the stub's branch, 0x4..0xff for the next kernel's own bytes (\"run0\" at 0x5c: 0x%08x); firmware entry at 0x%x: skiboot starts the stub wrapped in an ELF at 0x20000000 + p_offset (charon qemu writes it as stub.elf)\n",
+				charon_get32(buf + CHARON_PPC64_RUN_AT_LOAD,
+					     stub.arch->endian),
+				stub.hdr.entry2_offset);
+		}
+		free(buf);
+		return rc;
+	}
+	if (is_ppc64_elf(buf, len)) {
+		rc = charon_ppc64_image_parse(path, buf, len, &ppc, err);
+		if (!rc) {
+			charon_print_ppc64_image(path, &ppc, f);
+			charon_ppc64_image_free(&ppc);
 		}
 		free(buf);
 		return rc;
@@ -501,7 +600,7 @@ int charon_inspect(const char *path, const struct charon_inspect_opts *o,
 	}
 	free(buf);
 	return charon_errf(err, -EINVAL,
-			   "inspect: %s: not a charon stub (no magic 0x%08x \"CHRN\" at 0x%x), not an arm64 Image (plain: magic 0x%08x \"ARM\\x64\" at 0x38; or gzip-compressed), not an arm zImage (magic 0x%08x at 0x24) and not an x86 bzImage (0xaa55 at 0x1fe, \"HdrS\" at 0x202)",
+			   "inspect: %s: not a charon stub (no magic 0x%08x \"CHRN\" at 0x%x), not an arm64 Image (plain: magic 0x%08x \"ARM\\x64\" at 0x38; or gzip-compressed), not an arm zImage (magic 0x%08x at 0x24), not an x86 bzImage (0xaa55 at 0x1fe, \"HdrS\" at 0x202) and not a ppc64 vmlinux (an ELF64 for EM_PPC64)",
 			   path, CHARON_HDR_MAGIC, CHARON_HDR_OFF_ARM64,
 			   CHARON_ARM64_IMAGE_MAGIC, CHARON_ZIMAGE_MAGIC);
 }

@@ -148,14 +148,16 @@ static char *qemu_escape(const char *s)
  * @arch: "arm64" (qemu-system-aarch64, virt, cortex-a57), "arm"
  *	(qemu-system-arm, virt, cortex-a15), both leaving through
  *	semihosting, or "x86_64" (qemu-system-x86_64, q35, QEMU's default
- *	CPU, isa-debug-exit at CHARON_QEMU_X86_EXIT_PORT); all 1 CPU and 1G
- * @m: the machine; only NULL members are set (and the exit port)
+ *	CPU, isa-debug-exit at CHARON_QEMU_X86_EXIT_PORT), all 1 CPU and 1G;
+ *	or "ppc64le", "ppc64" (qemu-system-ppc64, powernv9, its own CPU, 1
+ *	CPU, 2G, test-exit through OPAL)
+ * @m: the machine; only NULL members are set (and the exit fields)
  *
  * Return: 0, or -EINVAL for an arch without QEMU defaults.
  */
 int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
 {
-	const char *binary, *machine = "virt", *cpu = NULL;
+	const char *binary, *machine = "virt", *cpu = NULL, *memory = "1G";
 
 	if (!strcmp(arch, "arm64")) {
 		binary = "qemu-system-aarch64";
@@ -167,6 +169,11 @@ int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
 		binary = "qemu-system-x86_64";
 		machine = "q35";
 		m->debug_exit_port = CHARON_QEMU_X86_EXIT_PORT;
+	} else if (!strcmp(arch, "ppc64le") || !strcmp(arch, "ppc64")) {
+		binary = "qemu-system-ppc64";
+		machine = "powernv9";
+		memory = "2G";
+		m->opal_exit = true;
 	} else {
 		return -EINVAL;
 	}
@@ -174,7 +181,7 @@ int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m)
 	m->machine = m->machine ? m->machine : machine;
 	m->cpu = m->cpu ? m->cpu : cpu;
 	m->smp = m->smp ? m->smp : "1";
-	m->memory = m->memory ? m->memory : "1G";
+	m->memory = m->memory ? m->memory : memory;
 	return 0;
 }
 
@@ -233,7 +240,8 @@ int charon_qemu_base_argv(const struct charon_qemu_machine *m,
  *
  * After the machine part: -no-reboot; -device
  * isa-debug-exit,iobase=PORT,iosize=0x04 with m->debug_exit_port, else
- * -semihosting-config enable=on,target=native; -kernel FILE (m->kernel).
+ * -semihosting-config enable=on,target=native unless m->opal_exit; -kernel
+ * FILE (m->kernel).
  * Every load is a generic loader device, the file loaded raw
  * (force-raw=on) at its address; an entry with set_pc adds cpu-num=0,
  * which sets CPU 0's PC to the address.
@@ -255,7 +263,7 @@ int charon_qemu_run_argv(const struct charon_qemu_machine *m,
 		rc = rc ?: charon_argv_add(a, "-device");
 		rc = rc ?: charon_argv_addf(a, "isa-debug-exit,iobase=0x%x,iosize=0x04",
 					    m->debug_exit_port);
-	} else {
+	} else if (!m->opal_exit) {
 		rc = rc ?: charon_argv_add(a, "-semihosting-config");
 		rc = rc ?: charon_argv_add(a, "enable=on,target=native");
 	}

@@ -18,7 +18,7 @@ loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
 	fdt.o boot.o boot-arm64.o qemu.o inspect.o
 loader-y += image-arm.o atags.o boot-arm.o
 loader-y += image-x86.o bootparams.o pvh.o boot-x86.o
-loader-y += image-ppc64.o kcrctab.o powernv.o
+loader-y += image-ppc64.o kcrctab.o powernv.o boot-ppc64.o
 # lib/ code the host library uses, not re-implemented (lib/objects.mk)
 loader-lib-y := rela.o
 
@@ -87,6 +87,16 @@ $(HOST)/tests/test-loader-ppc64: tests/unit/test_loader_ppc64.c \
 		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
 
 -include $(LOADER_OBJS:.o=.d) $(LOADER_TEST_OBJS:.o=.d) $(HOST)/loader/charon.d
+
+# charon qemu --arch ppc64le|ppc64 captures skiboot's device tree by
+# booting the ppc64le kernel with this initramfs (docs/cli.md, "ppc64")
+POWERNV_DUMPFDT := $(O)/initramfs/ppc64le-dumpfdt.cpio.gz
+$(POWERNV_DUMPFDT): scripts/mkinitramfs tests/system/initramfs/dumpfdt.c
+	$(call msg,CPIO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/mkinitramfs --arch ppc64le --out $@ \
+		--init-src tests/system/initramfs/dumpfdt.c
+system-deps: $(POWERNV_DUMPFDT)
 
 host-tests: $(HOST)/charon $(HOST)/tests/test-loader \
 	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64

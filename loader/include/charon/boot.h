@@ -19,7 +19,10 @@
 #include <charon/fdt.h>
 #include <charon/image-arm.h>
 #include <charon/image-arm64.h>
+#include <charon/image-ppc64.h>
+#include <charon/kcrctab.h>
 #include <charon/layout.h>
+#include <charon/powernv.h>
 #include <charon/stub.h>
 
 struct charon_boot_opts {
@@ -55,6 +58,16 @@ struct charon_boot_opts {
 	uint64_t backup_dst;
 	uint64_t backup_len;
 	uint16_t exit_port;
+	/*
+	 * ppc64: which stub (CHARON_ARCH_PPC64LE or CHARON_ARCH_PPC64); the
+	 * kernel runs where it is loaded (its "run0" word becomes 1); its
+	 * relocations are applied here for the kernel base; QEMU loads the
+	 * segments before skiboot boots (keep out what both use then)
+	 */
+	uint16_t ppc64_stub_arch;
+	bool run_at_load;
+	bool prerelocate;
+	bool powernv_qemu;
 };
 
 /* one loaded segment: the bytes as they go to memory */
@@ -89,6 +102,21 @@ struct charon_boot_arm {
 /* QEMU's isa-debug-exit port, as CHARON_FAIL_TEST_EXIT uses it by default */
 #define CHARON_X86_EXIT_PORT_DEFAULT	0xf4u
 
+/* skiboot runs an ELF -kernel in place at 0x20000000 + p_offset (powernv.h) */
+#define CHARON_PPC64_STUB_P_OFFSET	0x10000ull
+#define CHARON_PPC64_STUB_ALIGN		0x10000ull
+
+/* the ppc64 kernel: a vmlinux ELF, where it went, what skiboot said */
+struct charon_boot_ppc64 {
+	struct charon_ppc64_image img;
+	struct charon_ppc64_place place;
+	struct charon_powernv_info opal;
+	bool opal_known;		/* the tree has /ibm,opal */
+	bool prerelocated;
+	struct charon_kcrctab kcrctab;	/* the rule --prerelocate applied */
+	uint64_t p_offset;		/* the stub ELF's: stub_addr - 0x20000000 */
+};
+
 /* the x86_64 kernel: a bzImage, where its pieces went, the memory map */
 struct charon_boot_x86 {
 	struct charon_x86_image img;	/* the whole file */
@@ -109,6 +137,7 @@ struct charon_boot {
 		struct charon_arm64_image arm64;
 		struct charon_boot_arm arm;
 		struct charon_boot_x86 x86;
+		struct charon_boot_ppc64 ppc64;
 	} kernel;
 	struct charon_boot_seg seg[CHARON_BOOT_MAX_SEGS];
 	unsigned int nr_seg;
@@ -124,6 +153,10 @@ int charon_arm_prepare(const struct charon_boot_opts *o,
 		       struct charon_boot *b, struct charon_err *err);
 int charon_x86_prepare(const struct charon_boot_opts *o,
 		       struct charon_boot *b, struct charon_err *err);
+int charon_ppc64_prepare(const struct charon_boot_opts *o,
+			 struct charon_boot *b, struct charon_err *err);
+int charon_ppc64_stub_file(const struct charon_boot *b, void **out,
+			   size_t *out_len, struct charon_err *err);
 int charon_x86_pvh_stub(const struct charon_boot *b, void **out,
 			size_t *out_len, struct charon_err *err);
 

@@ -9,6 +9,7 @@
 #include <charon/err.h>
 #include <charon/image-arm.h>
 #include <charon/image-arm64.h>
+#include <charon/image-ppc64.h>
 #include <charon/image-x86.h>
 #include <charon/stub.h>
 
@@ -26,6 +27,8 @@ void charon_print_arm64_image(const char *name,
 			      const struct charon_arm64_image *img, FILE *f);
 void charon_print_x86_image(const char *name,
 			    const struct charon_x86_image *img, FILE *f);
+void charon_print_ppc64_image(const char *name,
+			      const struct charon_ppc64_image *img, FILE *f);
 void charon_print_zimage(const char *name, const struct charon_zimage *zi,
 			 uint64_t ram_base, uint64_t ram_size, FILE *f);
 int charon_inspect(const char *path, const struct charon_inspect_opts *o,

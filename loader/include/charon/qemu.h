@@ -32,10 +32,14 @@ struct charon_qemu_machine {
 	bool el2;		/* virtualization=on: EL2 (arm64), HYP (arm) */
 	/*
 	 * how a test-exit leaves QEMU: isa-debug-exit at this I/O port
-	 * (x86_64), or semihosting when 0 (arm, arm64)
+	 * (x86_64), or semihosting when 0 (arm, arm64) unless opal_exit
+	 * (ppc64 powernv: the stub powers the machine off through OPAL, no
+	 * device needed)
 	 */
 	uint16_t debug_exit_port;
-	const char *kernel;	/* -kernel FILE (x86_64: the PVH stub) */
+	bool opal_exit;
+	const char *kernel;	/* -kernel FILE (x86_64: the PVH stub;
+				   ppc64: the stub ELF skiboot starts) */
 };
 
 /* where charon puts QEMU's isa-debug-exit on x86_64 */
