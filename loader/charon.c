@@ -971,6 +971,9 @@ static int ppc64_machine_dtb(struct qemu_args *q, char *dtb,
 		charon_err_prefix(err, "--dtb not given, and ");
 		return rc;
 	}
+	if (realpath(cap.path, dtb)) {
+		charon_strscpy(cap.path, dtb, sizeof(cap.path));
+	}
 	if (cap.cached) {
 		printf("charon: skiboot's device tree: %s (cached)\n", cap.path);
 	} else {
