@@ -4,7 +4,7 @@
 # through a private apt state, cached in $(O)/kernels) and the test
 # initramfs with its marker-printing /init.
 
-SYSTEM_ARCHES := arm64 arm x86_64
+SYSTEM_ARCHES := arm64 arm x86_64 ppc64le
 RUN_ARCH ?= $(if $(ARCH),$(ARCH),arm64)
 
 KERNEL = $(O)/kernels/$(1)/vmlinuz
@@ -25,6 +25,7 @@ system-deps: $(foreach a,$(SYSTEM_ARCHES),$(call KERNEL,$(a)) $(call INITRAMFS,$
 RUN_CONSOLE_arm64 := ttyAMA0
 RUN_CONSOLE_arm := ttyAMA0
 RUN_CONSOLE_x86_64 := ttyS0
+RUN_CONSOLE_ppc64le := hvc0
 RUN_APPEND ?= console=$(RUN_CONSOLE_$(RUN_ARCH)) panic=-1 charon.run=1
 run: deps
 	$(Q)$(MAKE) ARCH=$(RUN_ARCH) target
