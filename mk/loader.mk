@@ -97,6 +97,9 @@ $(POWERNV_DUMPFDT): scripts/mkinitramfs tests/system/initramfs/dumpfdt.c
 	$(Q)scripts/mkinitramfs --arch ppc64le --out $@ \
 		--init-src tests/system/initramfs/dumpfdt.c
 system-deps: $(POWERNV_DUMPFDT)
+ifneq ($(filter ppc64le ppc64,$(ARCH)),)
+run: $(POWERNV_DUMPFDT)
+endif
 
 host-tests: $(HOST)/charon $(HOST)/tests/test-loader \
 	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64
