@@ -16,7 +16,9 @@
  *	   overwrites at 0 (charon_ppc64_kernel_add());
  *	4. the initrd and the DTB at the lowest fits after it.
  */
+#include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +30,6 @@
 typedef unsigned long long ull;
 
 #define PAGE		4096ull
-#define ELF_ENTRY_OFF	0x18	/* e_entry in Elf64_Ehdr */
 /*
  * A tree without /ibm,opal: skiboot's region is not known from it, so
  * keep out what QEMU's skiboot uses with up to 16 CPUs.
@@ -300,6 +301,13 @@ int charon_ppc64_prepare(const struct charon_boot_opts *o,
 	int rc;
 
 	memset(b, 0, sizeof(*b));
+	if (o->ppc64_stub_arch != CHARON_ARCH_PPC64LE &&
+	    o->ppc64_stub_arch != CHARON_ARCH_PPC64) {
+		return charon_errf(err, -EINVAL,
+				   "ppc64: stub arch %u: want %u (ppc64le) or %u (ppc64)",
+				   o->ppc64_stub_arch, CHARON_ARCH_PPC64LE,
+				   CHARON_ARCH_PPC64);
+	}
 	b->arch = o->ppc64_stub_arch;
 	pp = &b->kernel.ppc64;
 	rc = read_stub(o, b, err);
@@ -379,7 +387,7 @@ int charon_ppc64_stub_file(const struct charon_boot *b, void **out,
 	if (rc) {
 		return rc;
 	}
-	charon_put64((uint8_t *)*out + ELF_ENTRY_OFF,
+	charon_put64((uint8_t *)*out + offsetof(Elf64_Ehdr, e_entry),
 		     b->stub_addr + b->stub.hdr.entry2_offset, e);
 	return 0;
 }
