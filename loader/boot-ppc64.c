@@ -16,9 +16,7 @@
  *	   overwrites at 0 (charon_ppc64_kernel_add());
  *	4. the initrd and the DTB at the lowest fits after it.
  */
-#include <elf.h>
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,26 +366,17 @@ int charon_ppc64_prepare(const struct charon_boot_opts *o,
  * @out_len: its size
  * @err: error message on failure
  *
- * charon_ppc64_stub_elf() enters the image at its first byte, the kexec
- * entry's branch; skiboot must start the firmware entry, so e_entry is
- * moved to the stub's address + entry2_offset (still inside the .text
- * section that covers the image, as skiboot wants for a big-endian ELF).
+ * skiboot starts the firmware entry (entry2_offset), not the kexec
+ * entry's branch at the image's first byte.
  *
  * Return: 0 or a negative errno code.
  */
 int charon_ppc64_stub_file(const struct charon_boot *b, void **out,
 			   size_t *out_len, struct charon_err *err)
 {
-	enum charon_endian e = b->stub.arch->endian;
-	int rc;
-
-	rc = charon_ppc64_stub_elf(b->stub.name, b->stub.image, b->stub.len,
-				   b->stub.hdr.mem_size, b->kernel.ppc64.p_offset,
-				   e, out, out_len, err);
-	if (rc) {
-		return rc;
-	}
-	charon_put64((uint8_t *)*out + offsetof(Elf64_Ehdr, e_entry),
-		     b->stub_addr + b->stub.hdr.entry2_offset, e);
-	return 0;
+	return charon_ppc64_stub_elf(b->stub.name, b->stub.image, b->stub.len,
+				     b->stub.hdr.mem_size,
+				     b->kernel.ppc64.p_offset,
+				     b->stub.hdr.entry2_offset,
+				     b->stub.arch->endian, out, out_len, err);
 }

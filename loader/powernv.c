@@ -121,12 +121,16 @@ static void put_shdr(uint8_t *s, enum charon_endian e, uint32_t name,
  * @p_offset: the image's offset in the ELF file: the stub runs at
  *	0x20000000 + @p_offset.  A multiple of 0x100, at least 0x100, and
  *	the whole @mem_size below 0x28000000 (where QEMU puts -initrd).
+ * @entry_offset: where skiboot enters, as an offset in the image (the
+ *	stub header's entry2_offset, its firmware entry); 4-byte aligned,
+ *	inside the image
  * @endian: the ELF's byte order; skiboot enters both big-endian
  * @out: set to the malloc'd ELF (free() it)
  * @out_len: its size
  * @err: error message on failure
  *
- *	0x00	  Elf64_Ehdr	ET_EXEC, EM_PPC64, e_entry = p_vaddr,
+ *	0x00	  Elf64_Ehdr	ET_EXEC, EM_PPC64, e_entry = p_vaddr
+ *				+ @entry_offset,
  *				e_flags 2 (LE) or 1 (BE)
  *	0x40	  Elf64_Phdr	PT_LOAD: p_vaddr = p_paddr = 0x20000000
  *				+ @p_offset, RWX, p_align 0x10000
@@ -142,8 +146,8 @@ static void put_shdr(uint8_t *s, enum charon_endian e, uint32_t name,
  */
 int charon_ppc64_stub_elf(const char *name, const void *image, size_t len,
 			  uint64_t mem_size, uint64_t p_offset,
-			  enum charon_endian endian, void **out,
-			  size_t *out_len, struct charon_err *err)
+			  uint32_t entry_offset, enum charon_endian endian,
+			  void **out, size_t *out_len, struct charon_err *err)
 {
 	uint64_t addr = CHARON_POWERNV_KERNEL_ADDR + p_offset;
 	uint64_t shoff, n;
@@ -171,6 +175,11 @@ int charon_ppc64_stub_elf(const char *name, const void *image, size_t len,
 				   name, (ull)addr, (ull)p_offset,
 				   (ull)mem_size, CHARON_POWERNV_INITRD_ADDR);
 	}
+	if (entry_offset % 4 || entry_offset >= len) {
+		return charon_errf(err, -EINVAL,
+				   "stub-elf: %s: entry offset 0x%x: want a 4-byte aligned offset inside the 0x%zx-byte image",
+				   name, entry_offset, len);
+	}
 	if (endian != CHARON_LE && endian != CHARON_BE) {
 		return charon_errf(err, -EINVAL, "stub-elf: %s: byte order %d",
 				   name, (int)endian);
@@ -182,7 +191,7 @@ int charon_ppc64_stub_elf(const char *name, const void *image, size_t len,
 		return charon_errf(err, -ENOMEM, "stub-elf: %s: out of memory",
 				   name);
 	}
-	put_ehdr(b, endian, addr, shoff);
+	put_ehdr(b, endian, addr + entry_offset, shoff);
 	put_phdr(b + STUB_PHOFF, endian, p_offset, addr, len, mem_size);
 	memcpy(b + STUB_STROFF, stub_shstr, sizeof(stub_shstr));
 	memcpy(b + p_offset, image, len);

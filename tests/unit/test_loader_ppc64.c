@@ -750,7 +750,7 @@ static void test_stub_elf(void **state)
 		for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 			CHECK(charon_ppc64_stub_elf("stub", image,
 						    sizeof(image), 0x10000,
-						    offs[i], be ? CHARON_BE :
+						    offs[i], 0, be ? CHARON_BE :
 						    CHARON_LE, &out, &len,
 						    &err));
 			check_stub_elf(out, len, image, sizeof(image), 0x10000,
@@ -785,7 +785,7 @@ static void test_stub_elf_errors(void **state)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		assert_int_equal(charon_ppc64_stub_elf("stub.bin", image,
 						       c[i].len, c[i].mem,
-						       c[i].off, CHARON_BE,
+						       c[i].off, 0, CHARON_BE,
 						       &out, &len, &err),
 				 c[i].rc);
 		assert_null(out);
@@ -794,7 +794,22 @@ static void test_stub_elf_errors(void **state)
 	}
 	/* ending right at 0x28000000 is fine */
 	CHECK(charon_ppc64_stub_elf("stub.bin", image, 0x200, 0x1000,
-				    0x7fff000, CHARON_LE, &out, &len, &err));
+				    0x7fff000, 0, CHARON_LE, &out, &len, &err));
+	free(out);
+	/* the entry: inside the image, word aligned; e_entry follows it */
+	assert_int_equal(charon_ppc64_stub_elf("stub.bin", image, 0x200,
+					       0x1000, 0x100, 0x200,
+					       CHARON_BE, &out, &len, &err),
+			 -EINVAL);
+	assert_msg(err, "entry offset 0x200");
+	assert_int_equal(charon_ppc64_stub_elf("stub.bin", image, 0x200,
+					       0x1000, 0x100, 0x132,
+					       CHARON_BE, &out, &len, &err),
+			 -EINVAL);
+	CHECK(charon_ppc64_stub_elf("stub.bin", image, 0x200, 0x1000, 0x100,
+				    0x130, CHARON_BE, &out, &len, &err));
+	assert_int_equal(charon_get64((uint8_t *)out + 24, CHARON_BE),
+			 0x20000100 + 0x130);
 	free(out);
 }
 
@@ -1100,7 +1115,7 @@ static int cmd_stub_elf(char **argv)
 	if (!rc) {
 		rc = charon_ppc64_stub_elf(argv[0], img, len,
 					   mem < len ? len : mem,
-					   strtoull(argv[2], NULL, 0),
+					   strtoull(argv[2], NULL, 0), 0,
 					   !strcmp(argv[4], "be") ? CHARON_BE :
 					   CHARON_LE, &out, &out_len, &err);
 	}

@@ -60,8 +60,8 @@
 
 int charon_ppc64_stub_elf(const char *name, const void *image, size_t len,
 			  uint64_t mem_size, uint64_t p_offset,
-			  enum charon_endian endian, void **out,
-			  size_t *out_len, struct charon_err *err);
+			  uint32_t entry_offset, enum charon_endian endian,
+			  void **out, size_t *out_len, struct charon_err *err);
 
 /* how to run QEMU for the capture; the machine options form the cache key */
 struct charon_powernv_opts {
