@@ -42,6 +42,7 @@ endif
 # Host side: unit tests (cmocka, ASan+UBSan) and benchmarks.
 include mk/host.mk
 include mk/loader.mk
+include mk/static.mk
 include mk/system.mk
 
 deps:
@@ -53,7 +54,7 @@ check: deps
 	$(Q)$(MAKE) check-build
 	$(Q)$(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
-check-build: host-tests system-deps $(addprefix check-build-,$(ARCHES))
+check-build: host-tests system-deps $(STATIC_CHARONS) $(addprefix check-build-,$(ARCHES))
 	$(Q)$(MAKE) bench-build
 
 check-build-%: $(NEWLIB_STAMP) $(O)/gen/sha256_vectors.h
@@ -83,6 +84,8 @@ help:
 	@echo '  all (default)    build every target whose cross compiler is installed;'
 	@echo '                   the others are skipped with the reason'
 	@echo '  deps             scripts/install-deps: apt-install what is missing'
+	@echo '  static-charon    the charon CLI linked -static for ARCH= (default: arm64 arm'
+	@echo '                   x86_64 ppc64le): $$(O)/<arch>/charon-static'
 	@echo '  bench            SHA-256 throughput, ours vs OpenSSL (ratios)'
 	@echo '  bench-callgrind  instructions per byte of our portable SHA-256'
 	@echo '  print-flags      with ARCH=: show the compiler and freestanding flags'
