@@ -5,8 +5,11 @@
 STATIC below.  Each must be a statically linked executable for its machine
 (no PT_INTERP, no dynamic section), and, run under qemu-<arch>-static (or
 natively), print the same --version and `inspect` of that arch's stub as
-the host's $O/host/charon.
+the host's $O/host/charon.  Also scripts/fetch-target-libs's offline
+answers (cached, unknown ARCH, no sources).
 """
+import os
+import pathlib
 import platform
 import shutil
 import subprocess
@@ -90,3 +93,42 @@ def test_static_inspect(build_dir, arch):
     assert got.returncode == 0, got.stderr
     assert got.stdout == want.stdout
     assert "charon stub image" in got.stdout
+
+
+# ---- scripts/fetch-target-libs without the network ------------------------
+
+FETCH = pathlib.Path(__file__).resolve().parents[2] / "scripts" / "fetch-target-libs"
+
+
+def test_fetch_cached_is_offline(tmp_path):
+    (tmp_path / "arm64").mkdir()
+    (tmp_path / "arm64" / "packages").write_text("libfdt-dev=1\n")
+    # no sources at all: anything but the cached answer would fail
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    p = subprocess.run([str(FETCH), "--out", str(tmp_path), "arm64"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, env=dict(os.environ, CHARON_APT_ETC=str(etc)))
+    assert p.returncode == 0, p.stdout
+    assert "arm64: cached:" in p.stdout
+
+
+@pytest.mark.parametrize("arch", ["ppc64", "mips"])
+def test_fetch_unknown_arch(tmp_path, arch):
+    p = subprocess.run([str(FETCH), "--out", str(tmp_path), arch],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.returncode == 1
+    assert f"unknown ARCH '{arch}'" in p.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_fetch_no_sources(tmp_path):
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    out = tmp_path / "out"
+    p = subprocess.run([str(FETCH), "--out", str(out), "arm"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       env=dict(os.environ, CHARON_APT_ETC=str(etc)))
+    assert p.returncode == 1
+    assert "fetch-target-libs: error: no 'deb' source" in p.stderr
+    assert not (out / "arm" / "packages").exists()
