@@ -40,12 +40,12 @@ $(O)/target-libs/$(1)/packages:
 	$$(call msg,FETCH,$$(@D))
 	$(Q)scripts/fetch-target-libs --out $(O)/target-libs $(1)
 
-$(O)/static/$(1)/loader/lib/%.o: lib/%.c | $(O)/target-libs/$(1)/packages
+$(O)/static/$(1)/loader/lib/%.o: lib/%.c mk/static.mk | $(O)/target-libs/$(1)/packages
 	$$(call msg,CC,$$@)
 	$(Q)mkdir -p $$(@D)
 	$(Q)$(STATIC_CC_$(1)) $$(STATIC_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
 
-$(O)/static/$(1)/loader/%.o: loader/%.c | $(O)/target-libs/$(1)/packages
+$(O)/static/$(1)/loader/%.o: loader/%.c mk/static.mk | $(O)/target-libs/$(1)/packages
 	$$(call msg,CC,$$@)
 	$(Q)mkdir -p $$(@D)
 	$(Q)$(STATIC_CC_$(1)) $$(STATIC_CFLAGS_$(1)) -MMD -MP -c -o $$@ $$<
