@@ -129,3 +129,18 @@ def test_debian_kernel_boots(arm, charon_qemu, hyp):
         assert "CPU: All CPU(s) started in HYP mode" in r.out, r
     else:
         assert "CPU: All CPU(s) started in SVC mode" in r.out, r
+
+
+@pytest.mark.parametrize("hyp", [False, True], ids=["svc", "hyp"])
+@pytest.mark.parametrize("policy,said", [("poweroff", "power off"), ("reset", "reset")])
+def test_failure_policy_through_psci(arm, charon_qemu, policy, said, hyp):
+    # PSCI over HVC in SVC mode and SMC in HYP mode (the conduit comes
+    # from the DT); QEMU leaves on SYSTEM_OFF, and on SYSTEM_RESET because
+    # of -no-reboot.  Without PSCI the stub would halt and time out.
+    r = charon_qemu("--kernel", arm["probe"], "--flip-bit", "kernel",
+                    "--fail", policy, *(["--el2"] if hyp else []),
+                    timeout=60)
+    assert not r.timed_out, r
+    assert f"failure policy: {said}" in r.out, r
+    assert "SHA-256 MISMATCH" in r.out and "PROBE:" not in r.out, r
+    assert "no PSCI" not in r.out, r
