@@ -5,6 +5,7 @@
  */
 #include <purgatory/arch.h>
 #include <purgatory/pg.h>
+#include <purgatory/psci.h>
 
 const uint32_t arch_id = CHARON_ARCH_ARM64;
 uint64_t arch_addr_limit = ~0ull;
@@ -14,8 +15,6 @@ const uint32_t arch_reloc_relative = 1027;	/* R_AARCH64_RELATIVE */
 #define SCTLR_C		(1ull << 2)	/* data cache */
 #define SCTLR_I		(1ull << 12)	/* instruction cache */
 
-#define PSCI_SYSTEM_OFF		0x84000008u
-#define PSCI_SYSTEM_RESET	0x84000009u
 
 void arm64_enter(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2,
 		 uint64_t x3) __attribute__((noreturn));
@@ -77,28 +76,18 @@ int arch_console_putc(const struct charon_console *con, char c)
 
 void arch_fail(const struct charon_params *p, uint32_t policy)
 {
-	uint64_t conduit = p->next.arch.raw[CHARON_ARM64_PSCI];
+	uint64_t conduit = psci_conduit(p);
+	uint32_t fn = psci_policy_fn(policy);
 
-	if (conduit != CHARON_PSCI_HVC && conduit != CHARON_PSCI_SMC) {
-		conduit = CHARON_PSCI_NONE;
-	}
-	switch (policy) {
-	case CHARON_FAIL_TEST_EXIT:
+	if (policy == CHARON_FAIL_TEST_EXIT) {
 		arm64_semihosting_exit(1);
-	case CHARON_FAIL_RESET:
-		if (conduit != CHARON_PSCI_NONE) {
-			arm64_psci(PSCI_SYSTEM_RESET, conduit);
-		}
-		pg_print("charon: no PSCI to reset with; halting\n");
-		break;
-	case CHARON_FAIL_POWEROFF:
-		if (conduit != CHARON_PSCI_NONE) {
-			arm64_psci(PSCI_SYSTEM_OFF, conduit);
-		}
-		pg_print("charon: no PSCI to power off with; halting\n");
-		break;
-	default:
-		break;
+	}
+	if (fn && conduit != CHARON_PSCI_NONE) {
+		arm64_psci(fn, (uint64_t)conduit);
+	}
+	if (fn) {
+		pg_print("charon: no PSCI to %s with; halting\n",
+			 fn == PSCI_SYSTEM_RESET ? "reset" : "power off");
 	}
 	for (;;) {
 		__asm__ volatile("wfi");
