@@ -25,38 +25,44 @@ static int rela_skipped(uint64_t where, const struct rela_skip *skip,
 	return 0;
 }
 
+#define NATIVE_BE	(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+
 /*
- * The target may be unaligned in a payload.  No memcpy: the stub runs this
- * before it is relocated, and a library call must not be needed here.
+ * Byte-wise access, any alignment, in a chosen byte order: a target may be
+ * unaligned in a payload.  No memcpy: the stub runs this before it is
+ * relocated, and a library call must not be needed here.
  */
+static inline void rel_put(uint8_t *p, uint64_t v, unsigned int width,
+			   int big_endian)
+{
+	unsigned int i;
+
+	for (i = 0; i < width; i++) {
+		p[big_endian ? width - 1 - i : i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+static inline uint64_t rel_get(const uint8_t *p, unsigned int width,
+			       int big_endian)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < width; i++) {
+		v |= (uint64_t)p[big_endian ? width - 1 - i : i] << (8 * i);
+	}
+	return v;
+}
+
 static inline void rela_store64(uint8_t *p, uint64_t v)
 {
 	if (((uintptr_t)p & 7) == 0) {
 		*(uint64_t *)p = v;
 		return;
 	}
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	p[0] = (uint8_t)(v >> 56);
-	p[1] = (uint8_t)(v >> 48);
-	p[2] = (uint8_t)(v >> 40);
-	p[3] = (uint8_t)(v >> 32);
-	p[4] = (uint8_t)(v >> 24);
-	p[5] = (uint8_t)(v >> 16);
-	p[6] = (uint8_t)(v >> 8);
-	p[7] = (uint8_t)v;
-#else
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-	p[4] = (uint8_t)(v >> 32);
-	p[5] = (uint8_t)(v >> 40);
-	p[6] = (uint8_t)(v >> 48);
-	p[7] = (uint8_t)(v >> 56);
-#endif
+	rel_put(p, v, 8, NATIVE_BE);
 }
 
-/* fill @err for entry @i and return @rc */
 static int rel_fail(int rc, size_t i, uint64_t where, uint32_t type,
 		    uint32_t sym, struct rela_error *err)
 {
@@ -120,19 +126,13 @@ int rela64_apply(void *base, uint64_t link_base, uint64_t size,
 	return 0;
 }
 
-/* 32-bit load and store, any alignment, native byte order; no memcpy */
+/* 32-bit load and store, any alignment, native byte order */
 static inline uint32_t rel_load32(const uint8_t *p)
 {
 	if (((uintptr_t)p & 3) == 0) {
 		return *(const uint32_t *)p;
 	}
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-#else
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[1] << 8 | p[0];
-#endif
+	return (uint32_t)rel_get(p, 4, NATIVE_BE);
 }
 
 static inline void rel_store32(uint8_t *p, uint32_t v)
@@ -141,17 +141,7 @@ static inline void rel_store32(uint8_t *p, uint32_t v)
 		*(uint32_t *)p = v;
 		return;
 	}
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-#else
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-#endif
+	rel_put(p, v, 4, NATIVE_BE);
 }
 
 int rel32_apply(void *base, uint32_t link_base, uint32_t size,
@@ -185,16 +175,6 @@ int rel32_apply(void *base, uint32_t link_base, uint32_t size,
 	return 0;
 }
 
-/* a 64-bit store in a chosen byte order, any alignment; no memcpy */
-static void rela_store64_order(uint8_t *p, uint64_t v, int big_endian)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		p[big_endian ? 7 - i : i] = (uint8_t)(v >> (8 * i));
-	}
-}
-
 int rela64_apply_syms(void *base, uint64_t link_base, uint64_t size,
 		      int big_endian, const struct rela64 *rela, size_t n,
 		      const struct rela64_types *types,
@@ -222,11 +202,8 @@ int rela64_apply_syms(void *base, uint64_t link_base, uint64_t size,
 			value += offset;
 		} else if (type == types->addr64 ||
 			   (types->uaddr64 && type == types->uaddr64)) {
-			if (sym >= nsyms && sym) {
-				return rel_fail(-LIB_EINVAL, i, where, type,
-						sym, err);
-			}
-			if (sym && (syms[sym].flags & RELA_SYM_UNDEF)) {
+			if (sym && (sym >= nsyms ||
+				    (syms[sym].flags & RELA_SYM_UNDEF))) {
 				return rel_fail(-LIB_EINVAL, i, where, type,
 						sym, err);
 			}
@@ -245,8 +222,7 @@ int rela64_apply_syms(void *base, uint64_t link_base, uint64_t size,
 		if (skip && rela_skipped(where, skip, nskip)) {
 			continue;
 		}
-		rela_store64_order(image + (where - link_base), value,
-				   big_endian);
+		rel_put(image + (where - link_base), value, 8, big_endian);
 	}
 	return 0;
 }
