@@ -125,12 +125,12 @@ arm_enter:
 	.size	arm_enter, . - arm_enter
 
 /*
- * arm_semihosting_exit(code): SYS_EXIT_EXTENDED { ApplicationExit, code };
+ * psci_semihosting_exit(code): SYS_EXIT_EXTENDED { ApplicationExit, code };
  * QEMU (-semihosting-config enable=on) exits with status code.
  */
-	.globl	arm_semihosting_exit
-	.type	arm_semihosting_exit, %function
-arm_semihosting_exit:
+	.globl	psci_semihosting_exit
+	.type	psci_semihosting_exit, %function
+psci_semihosting_exit:
 	sub	sp, sp, #8
 	str	r0, [sp, #4]		/* the exit code */
 	ldr	r0, =0x20026		/* ADP_Stopped_ApplicationExit */
@@ -142,16 +142,16 @@ arm_semihosting_exit:
 	wfi				/* no semihosting: stay here */
 	b	.Lsh_hang
 	.ltorg
-	.size	arm_semihosting_exit, . - arm_semihosting_exit
+	.size	psci_semihosting_exit, . - psci_semihosting_exit
 
-/* arm_psci(fn, conduit): SMC or HVC call with r0 = fn; returns r0 */
-	.globl	arm_psci
-	.type	arm_psci, %function
-arm_psci:
+/* psci_call(fn, conduit): SMC or HVC call with r0 = fn; returns r0 */
+	.globl	psci_call
+	.type	psci_call, %function
+psci_call:
 	cmp	r1, #CHARON_PSCI_SMC
 	beq	.Lsmc
 	hvc	#0
 	bx	lr
 .Lsmc:	smc	#0
 	bx	lr
-	.size	arm_psci, . - arm_psci
+	.size	psci_call, . - psci_call

@@ -22,8 +22,6 @@ const uint32_t arch_reloc_relative = 23;	/* R_ARM_RELATIVE */
 
 void arm_enter(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
 	__attribute__((noreturn));
-void arm_semihosting_exit(uint32_t code) __attribute__((noreturn));
-uint32_t arm_psci(uint32_t fn, uint32_t conduit);
 
 uint32_t arm_entry_cpsr;	/* written by entry.S */
 static uint32_t arm_sctlr;
@@ -110,22 +108,7 @@ int arch_console_putc(const struct charon_console *con, char c)
 
 void arch_fail(const struct charon_params *p, uint32_t policy)
 {
-	uint64_t conduit = psci_conduit(p);
-	uint32_t fn = psci_policy_fn(policy);
-
-	if (policy == CHARON_FAIL_TEST_EXIT) {
-		arm_semihosting_exit(1);
-	}
-	if (fn && conduit != CHARON_PSCI_NONE) {
-		arm_psci(fn, (uint32_t)conduit);
-	}
-	if (fn) {
-		pg_print("charon: no PSCI to %s with; halting\n",
-			 fn == PSCI_SYSTEM_RESET ? "reset" : "power off");
-	}
-	for (;;) {
-		__asm__ volatile("wfi");
-	}
+	psci_fail(p, policy);
 }
 
 /* clean [start, start + len) to the point of coherency (DCCMVAC) */

@@ -101,12 +101,12 @@ arm64_enter:
 	.size	arm64_enter, . - arm64_enter
 
 /*
- * arm64_semihosting_exit(code): SYS_EXIT with ADP_Stopped_ApplicationExit;
+ * psci_semihosting_exit(code): SYS_EXIT with ADP_Stopped_ApplicationExit;
  * QEMU (-semihosting-config enable=on) exits with status code.
  */
-	.globl	arm64_semihosting_exit
-	.type	arm64_semihosting_exit, %function
-arm64_semihosting_exit:
+	.globl	psci_semihosting_exit
+	.type	psci_semihosting_exit, %function
+psci_semihosting_exit:
 	sub	sp, sp, #16
 	mov	x1, #0x0026
 	movk	x1, #0x2, lsl #16	/* x1 = 0x20026, ADP_Stopped_ApplicationExit */
@@ -117,16 +117,16 @@ arm64_semihosting_exit:
 .Lsh_hang:
 	wfi				/* no semihosting: stay here */
 	b	.Lsh_hang
-	.size	arm64_semihosting_exit, . - arm64_semihosting_exit
+	.size	psci_semihosting_exit, . - psci_semihosting_exit
 
-/* arm64_psci(fn, conduit): SMC or HVC call with x0 = fn; returns x0 */
-	.globl	arm64_psci
-	.type	arm64_psci, %function
-arm64_psci:
+/* psci_call(fn, conduit): SMC or HVC call with x0 = fn; returns x0 */
+	.globl	psci_call
+	.type	psci_call, %function
+psci_call:
 	cmp	x1, #CHARON_PSCI_SMC
 	b.eq	.Lsmc
 	hvc	#0
 	ret
 .Lsmc:	smc	#0
 	ret
-	.size	arm64_psci, . - arm64_psci
+	.size	psci_call, . - psci_call

@@ -18,8 +18,6 @@ const uint32_t arch_reloc_relative = 1027;	/* R_AARCH64_RELATIVE */
 
 void arm64_enter(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2,
 		 uint64_t x3) __attribute__((noreturn));
-void arm64_semihosting_exit(uint64_t code) __attribute__((noreturn));
-uint64_t arm64_psci(uint64_t fn, uint64_t conduit);
 
 static unsigned int arm64_el;
 static uint64_t arm64_sctlr;
@@ -76,22 +74,7 @@ int arch_console_putc(const struct charon_console *con, char c)
 
 void arch_fail(const struct charon_params *p, uint32_t policy)
 {
-	uint64_t conduit = psci_conduit(p);
-	uint32_t fn = psci_policy_fn(policy);
-
-	if (policy == CHARON_FAIL_TEST_EXIT) {
-		arm64_semihosting_exit(1);
-	}
-	if (fn && conduit != CHARON_PSCI_NONE) {
-		arm64_psci(fn, (uint64_t)conduit);
-	}
-	if (fn) {
-		pg_print("charon: no PSCI to %s with; halting\n",
-			 fn == PSCI_SYSTEM_RESET ? "reset" : "power off");
-	}
-	for (;;) {
-		__asm__ volatile("wfi");
-	}
+	psci_fail(p, policy);
 }
 
 /* clean [start, start + len) to the point of coherency */
