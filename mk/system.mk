@@ -19,7 +19,42 @@ $(O)/initramfs/%.cpio.gz: scripts/mkinitramfs tests/system/initramfs/init.c
 	$(Q)mkdir -p $(@D)
 	$(Q)scripts/mkinitramfs --arch $* --out $@
 
-system-deps: $(foreach a,$(SYSTEM_ARCHES),$(call KERNEL,$(a)) $(call INITRAMFS,$(a)))
+# The kexec tests (tests/system/test_kexec.py): the test initramfs with the
+# static charon (stripped), the stub and the kernel itself inside, so that
+# /init can kexec the same kernel through the stub (docs/testing.md).
+KEXEC_INITRAMFS = $(O)/initramfs/$(1)-kexec.cpio.gz
+
+# $(1) = arch
+define kexec_initramfs
+$(O)/static/$(1)/charon: $(O)/$(1)/charon-static
+	$$(call msg,STRIP,$$@)
+	$(Q)$(STATIC_TRIPLET_$(1))-strip -o $$@ $$<
+
+$(call KEXEC_INITRAMFS,$(1)): scripts/mkinitramfs tests/system/initramfs/init.c \
+		$(O)/static/$(1)/charon $(O)/$(1)/charon-stub.bin $(call KERNEL,$(1))
+	$$(call msg,CPIO,$$@)
+	$(Q)mkdir -p $$(@D)
+	$(Q)scripts/mkinitramfs --arch $(1) --out $$@ \
+		--add $(O)/static/$(1)/charon:/bin/charon \
+		--add $(O)/$(1)/charon-stub.bin:/boot/charon-stub.bin \
+		--add $(call KERNEL,$(1)):/boot/vmlinuz
+
+# the stub first, so that check-build-$(1)'s make does not build it too
+check-build-$(1): $(O)/$(1)/charon-stub.bin
+endef
+
+$(foreach a,$(SYSTEM_ARCHES),$(eval $(call kexec_initramfs,$(a))))
+
+# An arch's stub as seen from a make of another (or no) ARCH: only that
+# ARCH's make knows its sources, so it is asked every time; the stub's
+# mtime then says whether what contains it is out of date.
+$(O)/%/charon-stub.bin: $(NEWLIB_STAMP) FORCE
+	$(Q)$(MAKE) ARCH=$* target
+
+FORCE:
+
+system-deps: $(foreach a,$(SYSTEM_ARCHES),$(call KERNEL,$(a)) $(call INITRAMFS,$(a)) \
+	$(call KEXEC_INITRAMFS,$(a)))
 
 # make run: build, fetch, and boot the default kernel through the stub
 RUN_CONSOLE_arm64 := ttyAMA0
@@ -34,4 +69,4 @@ run: deps
 		--initrd $(call INITRAMFS,$(RUN_ARCH)) --append "$(RUN_APPEND)" \
 		--stub $(O)/$(RUN_ARCH)/charon-stub.bin --verbose-stub
 
-.PHONY: system-deps run
+.PHONY: system-deps run FORCE
