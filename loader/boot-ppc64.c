@@ -47,6 +47,15 @@ static int read_stub(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (rc) {
 		return rc;
 	}
+	if (o->live) {
+		/* kexec: the kernel enters the block; placed with the rest */
+		if (b->stub.len < CHARON_PPC64_BLOCK_SIZE) {
+			return charon_errf(err, -EINVAL,
+					   "stub: %s: shorter than its 0x100-byte entry block",
+					   o->stub_path);
+		}
+		return 0;
+	}
 	if (b->stub.len < CHARON_PPC64_BLOCK_SIZE ||
 	    !b->stub.hdr.entry2_offset) {
 		return charon_errf(err, -EINVAL,
@@ -111,12 +120,19 @@ static int machine(const struct charon_boot_opts *o, struct charon_boot *b,
 	struct charon_err ignore;
 	int rc;
 
-	rc = charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
+	rc = o->live ? charon_boot_live(o, b, true, err) :
+		       charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
 	if (rc) {
 		return rc;
 	}
 	pp->opal_known = !charon_powernv_info(o->dtb_path, dtb, &pp->opal,
 					      &ignore);
+	if (o->live && o->live->have_opal) {
+		/* /proc/device-tree: where OPAL is now */
+		pp->opal.opal_base = o->live->opal_base;
+		pp->opal.opal_entry = o->live->opal_entry;
+		pp->opal_known = true;
+	}
 	if (pp->opal_known) {
 		return charon_powernv_keepouts(o->dtb_path, dtb,
 					       o->powernv_qemu, &b->layout,
@@ -155,11 +171,19 @@ static int machine(const struct charon_boot_opts *o, struct charon_boot *b,
 	return 0;
 }
 
-/* the stub FIXED where skiboot runs it, its ELF headers kept out */
-static int place_stub(struct charon_boot *b, struct charon_err *err)
+/*
+ * The stub FIXED where skiboot runs it, its ELF headers kept out; for
+ * kexec as high as it fits, or where --stub-addr says.
+ */
+static int place_stub(const struct charon_boot_opts *o, struct charon_boot *b,
+		      struct charon_err *err)
 {
 	struct charon_segment *s;
 	uint64_t elf_tail;
+
+	if (o->live) {
+		return charon_boot_add_stub(o, b, err) ? 0 : -EINVAL;
+	}
 
 	/* the ELF's section headers follow the image (powernv.c) */
 	elf_tail = b->stub.len + 8 + 3 * 64;
@@ -215,7 +239,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	struct charon_segment *d, *i = NULL;
 	int rc;
 
-	rc = place_stub(b, err);
+	rc = place_stub(o, b, err);
 	if (rc) {
 		return rc;
 	}
@@ -251,6 +275,9 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (is) {
 		is->addr = i->addr;
 		is->mem_size = i->size;
+	}
+	if (o->live) {
+		b->stub_addr = charon_layout_find(l, "stub")->addr;
 	}
 	return 0;
 }

@@ -163,7 +163,35 @@ static int backup_check_src(const struct charon_boot *b,
 }
 
 /*
- * The layout: RAM [1 MiB, 4 GiB) of the map; the stub fixed or as high as
+ * kexec: the running kernel's RAM (what it left as "System RAM" of the
+ * firmware's map) in [1 MiB, 4 GiB), and its keep-outs
+ */
+static int live_ram(const struct charon_boot_opts *o, struct charon_boot *b,
+		    struct charon_err *err)
+{
+	const struct charon_mem_range *r;
+	uint64_t a, end;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < o->live->nr_ram; i++) {
+		r = &o->live->ram[i];
+		a = r->start > RAM_MIN ? r->start : RAM_MIN;
+		end = r->start + r->size < RAM_END ? r->start + r->size :
+		      RAM_END;
+		if (a >= end) {
+			continue;
+		}
+		rc = charon_layout_add_ram(&b->layout, a, end - a, err);
+		if (rc) {
+			return rc;
+		}
+	}
+	return charon_boot_live(o, b, false, err);
+}
+
+/*
+ * The layout: RAM [1 MiB, 4 GiB) of the map (kexec: of /proc/iomem); the stub fixed or as high as
  * it fits; the backup destination fixed; then the kernel, initrd,
  * boot_params and command line by charon_x86_place_boot().
  */
@@ -177,7 +205,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	uint64_t addr = o->stub_addr;
 	int rc;
 
-	rc = charon_e820_layout(&x->e820, RAM_MIN, RAM_END, l, err);
+	rc = o->live ? live_ram(o, b, err) :
+		       charon_e820_layout(&x->e820, RAM_MIN, RAM_END, l, err);
 	if (rc) {
 		return rc;
 	}
@@ -217,6 +246,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (!rc) {
 		rc = charon_x86_place_boot(l, &x->img, cmdline_len,
 					   is ? is->len : 0, x->entry32,
+					   o->live ? CHARON_X86_HIGH :
 					   CHARON_X86_AFTER_KERNEL, RAM_END,
 					   &x->place, err);
 	}
@@ -261,6 +291,7 @@ static int make_boot_params(const struct charon_boot_opts *o,
 		in.initrd_size = is->len;
 	}
 	in.e820 = &x->e820;
+	in.acpi_rsdp = o->live ? o->live->acpi_rsdp : 0;
 	bp = malloc(CHARON_BP_SIZE);
 	cl = malloc(len + 1);
 	if (!bp || !cl) {
@@ -349,7 +380,8 @@ int charon_x86_prepare(const struct charon_boot_opts *o,
 	}
 
 	b->console.con.kind = CHARON_CON_NS16550_IO;
-	b->console.con.base = CHARON_X86_COM1;
+	b->console.con.base = o->live && o->live->com_port ?
+			      o->live->com_port : CHARON_X86_COM1;
 	rc = charon_boot_fill_params(o, b, err);
 	if (rc) {
 		return rc;

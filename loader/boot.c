@@ -140,10 +140,52 @@ int charon_boot_read_dtb(const struct charon_boot_opts *o,
 }
 
 /**
+ * charon_boot_live() - the running system's RAM and keep-outs (kexec)
+ * @o: the options; nothing happens without o->live
+ * @b: the plan; its layout gets o->live's keep-outs, and its RAM ranges
+ *	when @ram
+ * @ram: add the RAM ranges too
+ * @err: error message on failure
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
+		     bool ram, struct charon_err *err)
+{
+	const struct charon_live *lv = o->live;
+	struct charon_segment *s;
+	unsigned int i;
+	int rc;
+
+	if (!lv) {
+		return 0;
+	}
+	for (i = 0; ram && i < lv->nr_ram; i++) {
+		rc = charon_layout_add_ram(&b->layout, lv->ram[i].start,
+					   lv->ram[i].size, err);
+		if (rc) {
+			charon_err_prefix(err, "/proc/iomem: ");
+			return rc;
+		}
+	}
+	for (i = 0; i < lv->nr_keepout; i++) {
+		s = charon_layout_add(&b->layout, lv->keepout[i].name,
+				      lv->keepout[i].size, 1,
+				      CHARON_PLACE_KEEPOUT, err);
+		if (!s) {
+			return -EINVAL;
+		}
+		s->addr = lv->keepout[i].start;
+	}
+	return 0;
+}
+
+/**
  * charon_boot_machine() - what the device tree says about the machine
  * @o: the options (o->dtb_path names the tree in messages)
- * @b: the plan: RAM ranges and keep-outs go into its layout, the console
- *	and the PSCI conduit into b->console and b->psci
+ * @b: the plan: RAM ranges (o->live's instead, with its keep-outs, for
+ *	kexec) and keep-outs go into its layout, the console and the PSCI
+ *	conduit into b->console and b->psci
  * @dtb: a checked device tree
  * @err: error message on failure
  *
@@ -155,7 +197,8 @@ int charon_boot_machine(const struct charon_boot_opts *o,
 {
 	int rc;
 
-	rc = charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
+	rc = o->live ? charon_boot_live(o, b, true, err) :
+		       charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
 	if (!rc) {
 		rc = charon_fdt_keepouts(o->dtb_path, dtb, &b->layout, err);
 	}

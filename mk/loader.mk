@@ -19,6 +19,9 @@ loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
 loader-y += image-arm.o atags.o boot-arm.o
 loader-y += image-x86.o bootparams.o pvh.o boot-x86.o
 loader-y += image-ppc64.o kcrctab.o powernv.o boot-ppc64.o
+loader-y += live.o kexec.o
+# the CLI: charon.c's main and the commands
+charon-cli-y := charon.o cli.o cmd-kexec.o
 # lib/ code the host library uses, not re-implemented (lib/objects.mk)
 loader-lib-y := rela.o
 
@@ -41,7 +44,7 @@ $(HOST)/libcharon.a: $(LOADER_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && $(HOSTAR) rcs $@ $^
 
-$(HOST)/charon: $(HOST)/loader/charon.o $(HOST)/libcharon.a
+$(HOST)/charon: $(addprefix $(HOST)/loader/,$(charon-cli-y)) $(HOST)/libcharon.a
 	$(call msg,HOSTLD,$@)
 	$(Q)$(HOSTCC) $(LOADER_CFLAGS) -o $@ $^ $(LOADER_LDLIBS)
 

@@ -30,7 +30,7 @@ STATIC_SYSLIBS := -ldl -pthread
 # $(1) = arch
 define static_charon
 STATIC_TL_$(1) := $(O)/target-libs/$(1)
-STATIC_OBJS_$(1) := $(addprefix $(O)/static/$(1)/loader/,charon.o $(loader-y)) \
+STATIC_OBJS_$(1) := $(addprefix $(O)/static/$(1)/loader/,$(charon-cli-y) $(loader-y)) \
 	$(addprefix $(O)/static/$(1)/loader/lib/,$(loader-lib-y))
 STATIC_CFLAGS_$(1) := $(LOADER_CFLAGS) \
 	-isystem $(O)/target-libs/$(1)/usr/include \

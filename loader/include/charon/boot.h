@@ -22,6 +22,7 @@
 #include <charon/image-ppc64.h>
 #include <charon/kcrctab.h>
 #include <charon/layout.h>
+#include <charon/live.h>
 #include <charon/powernv.h>
 #include <charon/stub.h>
 
@@ -68,6 +69,15 @@ struct charon_boot_opts {
 	bool run_at_load;
 	bool prerelocate;
 	bool powernv_qemu;
+	/*
+	 * charon load (kexec_load(2)), NULL otherwise: the running system.
+	 * RAM comes from its /proc/iomem, not the tree's /memory nodes or
+	 * o->e820's RAM, and its keep-outs are avoided; x86_64: its RSDP
+	 * and serial port go into boot_params and the console; ppc64: its
+	 * OPAL addresses win over the tree's, and the stub goes anywhere
+	 * (the kernel enters its first byte; skiboot does not start it).
+	 */
+	const struct charon_live *live;
 };
 
 /* one loaded segment: the bytes as they go to memory */
@@ -173,6 +183,8 @@ int charon_boot_read_initrd(const struct charon_boot_opts *o,
 int charon_boot_read_dtb(const struct charon_boot_opts *o,
 			 const struct charon_boot *b, uint8_t **dtb,
 			 size_t *len, struct charon_err *err);
+int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
+		     bool ram, struct charon_err *err);
 int charon_boot_machine(const struct charon_boot_opts *o,
 			struct charon_boot *b, const uint8_t *dtb,
 			struct charon_err *err);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the running Linux system says about its machine, for `charon load`
+ * (kexec_load(2)): RAM from /proc/iomem, ranges to keep out, the command
+ * line; x86_64: the firmware's e820 map from /sys/firmware/memmap, the
+ * ACPI RSDP, the serial console's port; ppc64: OPAL's addresses and the
+ * running kernel's end from /proc/device-tree.
+ *
+ * Every path is read under a root directory ("" or "/": the real system;
+ * a directory holding proc/ and sys/ copies for tests and for planning on
+ * another machine).
+ */
+#ifndef CHARON_LIVE_H
+#define CHARON_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <charon/bootparams.h>
+#include <charon/err.h>
+#include <charon/layout.h>
+
+#define CHARON_LIVE_MAX_KEEPOUTS	8
+#define CHARON_LIVE_CMDLINE_LEN		4096
+
+struct charon_live_keepout {
+	char name[CHARON_SEG_NAME_LEN];
+	uint64_t start;
+	uint64_t size;
+};
+
+struct charon_live {
+	char root[256];		/* "" for the real system */
+	/* /proc/iomem: top-level "System RAM" */
+	struct charon_mem_range ram[CHARON_MAX_RAM];
+	unsigned int nr_ram;
+	/* "Kernel code" .. "Kernel bss": the running kernel, 0 if unknown */
+	uint64_t kernel_start, kernel_end;
+	/* what no segment may overlap: "Crash kernel"; ppc64 below */
+	struct charon_live_keepout keepout[CHARON_LIVE_MAX_KEEPOUTS];
+	unsigned int nr_keepout;
+	char cmdline[CHARON_LIVE_CMDLINE_LEN];	/* /proc/cmdline */
+	/* x86_64 */
+	struct charon_e820 e820;	/* /sys/firmware/memmap */
+	bool have_e820;
+	uint64_t acpi_rsdp;	/* /sys/firmware/efi/systab; 0: BIOS scan */
+	uint16_t com_port;	/* console=ttySn / uart,io,ADDR; 0: none */
+	/* ppc64: /proc/device-tree */
+	bool have_opal;
+	uint64_t opal_base, opal_entry;
+};
+
+enum charon_live_arch {
+	CHARON_LIVE_DT,		/* arm64, arm: RAM and keep-outs only */
+	CHARON_LIVE_X86,
+	CHARON_LIVE_PPC64,
+};
+
+int charon_live_path(const char *root, const char *path, char *buf,
+		     size_t len, struct charon_err *err);
+int charon_iomem_parse(const char *name, const char *text,
+		       struct charon_live *lv, struct charon_err *err);
+int charon_live_com_port(const char *cmdline, uint16_t *port);
+int charon_live_read(const char *root, enum charon_live_arch arch,
+		     struct charon_live *lv, struct charon_err *err);
+
+#endif /* CHARON_LIVE_H */

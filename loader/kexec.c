@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kexec_load(2): a boot plan's segments as the kernel takes them, and the
+ * calls around it (charon/kexec.h).  The kernel copies each segment to
+ * its physical address when it executes the image and jumps to the stub's
+ * kexec entry with the MMU off (docs/abi.md has each arch's registers).
+ */
+#include <errno.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <charon/file.h>
+#include <charon/kexec.h>
+#include <charon/live.h>
+#include <charon/util.h>
+
+typedef unsigned long long ull;
+
+#define PAGE	4096ull
+
+/* one range of bytes to load: a plan segment or the stub */
+struct piece {
+	const char *label;
+	const uint8_t *data;
+	size_t len;
+	uint64_t addr;
+	uint64_t end;		/* addr + the bytes it reserves */
+};
+
+static int piece_cmp(const void *a, const void *b)
+{
+	const struct piece *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* pieces [first, last] as one segment: their pages, gaps zero */
+static int make_seg(const struct piece *p, unsigned int first,
+		    unsigned int last, struct charon_kexec_seg *s,
+		    struct charon_err *err)
+{
+	uint64_t mem = p[first].addr & ~(PAGE - 1), end = 0, data_end = 0;
+	unsigned int i;
+	size_t n = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (i = first; i <= last; i++) {
+		if (p[i].end > end) {
+			end = p[i].end;
+		}
+		if (p[i].addr + p[i].len > data_end) {
+			data_end = p[i].addr + p[i].len;
+		}
+		n += (size_t)snprintf(s->label + n,
+				      n < sizeof(s->label) ?
+				      sizeof(s->label) - n : 0,
+				      "%s%s", i > first ? "+" : "",
+				      p[i].label);
+		if (n >= sizeof(s->label)) {
+			n = sizeof(s->label) - 1;
+		}
+	}
+	s->mem = mem;
+	s->memsz = charon_round_up(end, PAGE) - mem;
+	s->bufsz = (size_t)(data_end - mem);
+	s->buf = calloc(1, s->bufsz ? s->bufsz : 1);
+	if (!s->buf) {
+		return charon_errf(err, -ENOMEM,
+				   "kexec: %s: out of memory (%zu bytes)",
+				   s->label, s->bufsz);
+	}
+	for (i = first; i <= last; i++) {
+		memcpy(s->buf + (p[i].addr - mem), p[i].data, p[i].len);
+	}
+	return 0;
+}
+
+/**
+ * charon_kexec_build() - the plan's segments for kexec_load(2)
+ * @b: a prepared plan (any arch), its stub patched
+ * @k: the segments, sorted by address; free with charon_kexec_free(),
+ *	also after a failure
+ * @err: error message on failure
+ *
+ * Every plan segment and the stub become page-aligned kexec segments
+ * that reserve their whole footprint (the kernel's bss, the stub's
+ * mem_size); pieces that share a page are loaded as one segment.  The
+ * entry is the stub's kexec entry (its image's entry_offset).
+ *
+ * Return: 0; -EINVAL when two pieces overlap (naming both and their
+ * ranges) or there are more than CHARON_KEXEC_MAX_SEGS segments.
+ */
+int charon_kexec_build(const struct charon_boot *b, struct charon_kexec *k,
+		       struct charon_err *err)
+{
+	struct piece p[CHARON_BOOT_MAX_SEGS + 1];
+	unsigned int n = 0, i, first;
+	uint64_t seg_end;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	for (i = 0; i < b->nr_seg; i++) {
+		p[n].label = b->seg[i].label;
+		p[n].data = b->seg[i].data;
+		p[n].len = b->seg[i].len;
+		p[n].addr = b->seg[i].addr;
+		p[n].end = p[n].addr + (b->seg[i].mem_size > b->seg[i].len ?
+					b->seg[i].mem_size : b->seg[i].len);
+		n++;
+	}
+	p[n].label = "stub";
+	p[n].data = b->stub.image;
+	p[n].len = b->stub.len;
+	p[n].addr = b->stub_addr;
+	p[n].end = b->stub_addr + (b->stub_size > b->stub.len ?
+				   b->stub_size : b->stub.len);
+	n++;
+	qsort(p, n, sizeof(p[0]), piece_cmp);
+
+	for (first = 0; first < n; first = i) {
+		seg_end = charon_round_up(p[first].end, PAGE);
+		for (i = first + 1; i < n; i++) {
+			if (p[i].addr < p[i - 1].end) {
+				return charon_errf(err, -EINVAL,
+						   "kexec: %s [0x%llx, 0x%llx) overlaps %s [0x%llx, 0x%llx)",
+						   p[i - 1].label,
+						   (ull)p[i - 1].addr,
+						   (ull)p[i - 1].end,
+						   p[i].label, (ull)p[i].addr,
+						   (ull)p[i].end);
+			}
+			if ((p[i].addr & ~(PAGE - 1)) >= seg_end) {
+				break;
+			}
+			seg_end = charon_round_up(p[i].end, PAGE);
+		}
+		if (k->nr == CHARON_KEXEC_MAX_SEGS) {
+			return charon_errf(err, -EINVAL,
+					   "kexec: more than %d segments",
+					   CHARON_KEXEC_MAX_SEGS);
+		}
+		rc = make_seg(p, first, i - 1, &k->seg[k->nr++], err);
+		if (rc) {
+			return rc;
+		}
+	}
+	k->entry = b->stub_addr + b->stub.hdr.entry_offset;
+	return 0;
+}
+
+/**
+ * charon_kexec_free() - release the segments' buffers
+ * @k: from charon_kexec_build()
+ */
+void charon_kexec_free(struct charon_kexec *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->nr; i++) {
+		free(k->seg[i].buf);
+		k->seg[i].buf = NULL;
+	}
+	k->nr = 0;
+}
+
+/* the first line of a small file under root; "" if it cannot be read */
+static void read_line(const char *root, const char *path, char *buf,
+		      size_t len)
+{
+	struct charon_err ignore;
+	char full[512];
+	uint8_t *data;
+	size_t n;
+
+	buf[0] = '\0';
+	if (charon_live_path(root, path, full, sizeof(full), &ignore) ||
+	    charon_read_file(full, 4096, &data, &n, &ignore)) {
+		return;
+	}
+	data[n] = '\0';
+	data[strcspn((char *)data, "\n")] = '\0';
+	charon_strscpy(buf, (char *)data, len);
+	free(data);
+}
+
+static bool exists(const char *root, const char *path)
+{
+	struct charon_err ignore;
+	char full[512];
+	struct stat st;
+
+	return !charon_live_path(root, path, full, sizeof(full), &ignore) &&
+	       stat(full, &st) == 0;
+}
+
+/* why kexec is refused before the call, or 0 */
+static int why_refused(const char *root, struct charon_err *err)
+{
+	char v[256];
+
+	if (geteuid() != 0) {
+		return charon_errf(err, -EPERM,
+				   "not root: kexec_load(2) and reboot(2) need CAP_SYS_BOOT; run charon as root");
+	}
+	if (!exists(root, "/sys/kernel")) {
+		return charon_errf(err, -ENOENT,
+				   "%s/sys/kernel: missing: mount sysfs on /sys (mount -t sysfs sysfs /sys)",
+				   root);
+	}
+	if (!exists(root, "/sys/kernel/kexec_loaded")) {
+		return charon_errf(err, -ENOSYS,
+				   "the running kernel cannot kexec: %s/sys/kernel/kexec_loaded is missing (built without CONFIG_KEXEC)",
+				   root);
+	}
+	read_line(root, "/proc/sys/kernel/kexec_load_disabled", v, sizeof(v));
+	if (!strcmp(v, "1")) {
+		return charon_errf(err, -EPERM,
+				   "kexec is disabled: /proc/sys/kernel/kexec_load_disabled is 1, and stays so until the next boot");
+	}
+	read_line(root, "/sys/kernel/security/lockdown", v, sizeof(v));
+	if (strstr(v, "[integrity]") || strstr(v, "[confidentiality]")) {
+		return charon_errf(err, -EPERM,
+				   "the kernel is locked down (/sys/kernel/security/lockdown: %s): it refuses kexec_load(2), which cannot be signed",
+				   v);
+	}
+	return 0;
+}
+
+/**
+ * charon_kexec_preflight() - can this process kexec at all?
+ * @root: "" for the real system
+ * @err: why not
+ *
+ * Checks, before any file is read: root, sysfs, CONFIG_KEXEC
+ * (/sys/kernel/kexec_loaded), kexec_load_disabled and lockdown.
+ *
+ * Return: 0, -EPERM, -ENOSYS or -ENOENT.
+ */
+int charon_kexec_preflight(const char *root, struct charon_err *err)
+{
+	return why_refused(root, err);
+}
+
+/* what the kernel's errno from kexec_load(2) or reboot(2) means */
+static int explain(const char *root, const char *call, int e,
+		   struct charon_err *err)
+{
+	int rc;
+
+	switch (e) {
+	case EPERM:
+		rc = why_refused(root, err);
+		if (rc) {
+			return rc;
+		}
+		return charon_errf(err, -e,
+				   "%s: EPERM: no CAP_SYS_BOOT (in a container or user namespace?)",
+				   call);
+	case ENOSYS:
+		return charon_errf(err, -e,
+				   "%s: ENOSYS: the running kernel has no kexec_load(2) (CONFIG_KEXEC is off)",
+				   call);
+	case EBUSY:
+		return charon_errf(err, -e,
+				   "%s: EBUSY: another kexec load or exec is in progress",
+				   call);
+	case EADDRNOTAVAIL:
+		return charon_errf(err, -e,
+				   "%s: EADDRNOTAVAIL: a segment ends above the memory kexec can load to (KEXEC_DESTINATION_MEMORY_LIMIT)",
+				   call);
+	case ETXTBSY:
+		return charon_errf(err, -e,
+				   "%s: ETXTBSY: a segment lies below the running kernel's end (ppc64 refuses those)",
+				   call);
+	case ENOMEM:
+		return charon_errf(err, -e,
+				   "%s: ENOMEM: the kernel could not allocate pages for the image",
+				   call);
+	case EINVAL:
+		return charon_errf(err, -e,
+				   "%s: EINVAL: the kernel refused the segment list (overlapping or unaligned segments, or on arm a segment outside the memory it knows)",
+				   call);
+	default:
+		return charon_errf(err, -e, "%s: %s", call, strerror(e));
+	}
+}
+
+/**
+ * charon_kexec_load() - hand the segments to the kernel
+ * @k: from charon_kexec_build()
+ * @root: "" for the real system (for explaining a refusal)
+ * @err: what the kernel refused, and why where it can be told
+ *
+ * Replaces any image loaded before.
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_kexec_load(const struct charon_kexec *k, const char *root,
+		      struct charon_err *err)
+{
+	struct kexec_segment ks[CHARON_KEXEC_MAX_SEGS];
+	unsigned int i;
+
+	for (i = 0; i < k->nr; i++) {
+		if (k->seg[i].mem != (uintptr_t)k->seg[i].mem ||
+		    k->seg[i].memsz != (size_t)k->seg[i].memsz) {
+			return charon_errf(err, -ERANGE,
+					   "kexec: %s at 0x%llx: beyond what this %zu-bit loader can pass",
+					   k->seg[i].label,
+					   (ull)k->seg[i].mem,
+					   sizeof(void *) * 8);
+		}
+		ks[i].buf = k->seg[i].buf;
+		ks[i].bufsz = k->seg[i].bufsz;
+		ks[i].mem = (const void *)(uintptr_t)k->seg[i].mem;
+		ks[i].memsz = (size_t)k->seg[i].memsz;
+	}
+	if (syscall(SYS_kexec_load, (unsigned long)k->entry,
+		    (unsigned long)k->nr, ks, (unsigned long)KEXEC_ARCH_DEFAULT)) {
+		return explain(root, "kexec_load", errno, err);
+	}
+	return 0;
+}
+
+/**
+ * charon_kexec_unload() - drop the loaded image, if any
+ * @root: "" for the real system
+ * @err: error message on failure
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_kexec_unload(const char *root, struct charon_err *err)
+{
+	if (syscall(SYS_kexec_load, 0ul, 0ul, NULL,
+		    (unsigned long)KEXEC_ARCH_DEFAULT)) {
+		return explain(root, "kexec_load (unload)", errno, err);
+	}
+	return 0;
+}
+
+/**
+ * charon_kexec_loaded() - is an image loaded? (/sys/kernel/kexec_loaded)
+ * @root: "" for the real system
+ * @loaded: the answer
+ * @err: error message on failure
+ *
+ * Return: 0, or -ENOSYS when the file is missing (no CONFIG_KEXEC, or
+ * sysfs not mounted).
+ */
+int charon_kexec_loaded(const char *root, bool *loaded,
+			struct charon_err *err)
+{
+	char v[16];
+
+	if (!exists(root, "/sys/kernel/kexec_loaded")) {
+		return charon_errf(err, -ENOSYS,
+				   "%s/sys/kernel/kexec_loaded: missing (no CONFIG_KEXEC, or sysfs is not mounted on /sys)",
+				   root);
+	}
+	read_line(root, "/sys/kernel/kexec_loaded", v, sizeof(v));
+	*loaded = !strcmp(v, "1");
+	return 0;
+}
+
+/**
+ * charon_kexec_reboot() - sync and reboot into the loaded image
+ * @root: "" for the real system
+ * @err: why not
+ *
+ * Does not return on success: the kernel shuts its devices down and
+ * jumps to the stub.
+ *
+ * Return: a negative errno code (-ENOENT: nothing is loaded).
+ */
+int charon_kexec_reboot(const char *root, struct charon_err *err)
+{
+	bool loaded;
+	int rc;
+
+	rc = why_refused(root, err);
+	rc = rc ?: charon_kexec_loaded(root, &loaded, err);
+	if (rc) {
+		return rc;
+	}
+	if (!loaded) {
+		return charon_errf(err, -ENOENT,
+				   "nothing is loaded (/sys/kernel/kexec_loaded is 0): run charon load first");
+	}
+	sync();
+	reboot(LINUX_REBOOT_CMD_KEXEC);
+	return explain(root, "reboot(LINUX_REBOOT_CMD_KEXEC)", errno, err);
+}

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The running system's machine, as Linux shows it (charon/live.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <charon/file.h>
+#include <charon/live.h>
+#include <charon/util.h>
+
+typedef unsigned long long ull;
+
+#define TEXT_MAX	((size_t)1 << 20)
+
+/**
+ * charon_live_path() - a system path under a root directory
+ * @root: "" or "/" for the real system, else a directory
+ * @path: absolute, e.g. "/proc/iomem"
+ * @buf: the result
+ * @len: its size
+ * @err: error message on failure
+ *
+ * Return: 0, or -ENAMETOOLONG.
+ */
+int charon_live_path(const char *root, const char *path, char *buf,
+		     size_t len, struct charon_err *err)
+{
+	size_t n = strlen(root);
+
+	while (n && root[n - 1] == '/') {
+		n--;
+	}
+	if ((size_t)snprintf(buf, len, "%.*s%s", (int)n, root, path) >= len) {
+		return charon_errf(err, -ENAMETOOLONG, "%s%s: path too long",
+				   root, path);
+	}
+	return 0;
+}
+
+/* a text file under the root, NUL-terminated; *text NULL if it is missing */
+static int read_text(const char *root, const char *path, char **text,
+		     bool optional, struct charon_err *err)
+{
+	char full[512];
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	*text = NULL;
+	rc = charon_live_path(root, path, full, sizeof(full), err);
+	if (rc) {
+		return rc;
+	}
+	rc = charon_read_file(full, TEXT_MAX, &data, &len, err);
+	if (rc == -ENOENT && optional) {
+		return 0;
+	}
+	if (rc) {
+		return rc;
+	}
+	data[len] = '\0';	/* charon_read_file() leaves room */
+	*text = (char *)data;
+	return 0;
+}
+
+/* a big-endian 4- or 8-byte device-tree property; -ENOENT if missing */
+static int read_be(const char *root, const char *path, uint64_t *v,
+		   struct charon_err *err)
+{
+	char full[512];
+	uint8_t *data;
+	size_t len, i;
+	int rc;
+
+	rc = charon_live_path(root, path, full, sizeof(full), err);
+	if (rc) {
+		return rc;
+	}
+	rc = charon_read_file(full, 64, &data, &len, err);
+	if (rc) {
+		return rc;
+	}
+	if (len != 4 && len != 8) {
+		free(data);
+		return charon_errf(err, -EINVAL,
+				   "%s: %zu bytes, expected a 4- or 8-byte number",
+				   full, len);
+	}
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		*v = *v << 8 | data[i];
+	}
+	free(data);
+	return 0;
+}
+
+static int add_keepout(struct charon_live *lv, const char *name,
+		       uint64_t start, uint64_t size, struct charon_err *err)
+{
+	struct charon_live_keepout *k;
+
+	if (lv->nr_keepout >= CHARON_LIVE_MAX_KEEPOUTS) {
+		return charon_errf(err, -ENOSPC,
+				   "more than %d ranges to keep out (at \"%s\")",
+				   CHARON_LIVE_MAX_KEEPOUTS, name);
+	}
+	k = &lv->keepout[lv->nr_keepout++];
+	charon_strscpy(k->name, name, sizeof(k->name));
+	k->start = start;
+	k->size = size;
+	return 0;
+}
+
+/**
+ * charon_iomem_parse() - RAM, the kernel and keep-outs from /proc/iomem
+ * @name: the file, for messages
+ * @text: its contents, NUL-terminated
+ * @lv: gets ram[] (top-level "System RAM"), kernel_start/_end (the
+ *	"Kernel ..." entries) and a keep-out per "Crash kernel"
+ * @err: error message on failure
+ *
+ * Return: 0; -EPERM when every address reads 0 (what Linux shows to a
+ * reader without CAP_SYS_ADMIN); -EINVAL for a malformed line or no RAM.
+ */
+int charon_iomem_parse(const char *name, const char *text,
+		       struct charon_live *lv, struct charon_err *err)
+{
+	const char *line = text, *nl, *label;
+	bool nonzero = false;
+	unsigned int lineno = 0;
+	ull start, end;
+	size_t indent;
+	int pos, rc;
+
+	lv->nr_ram = 0;
+	lv->kernel_start = lv->kernel_end = 0;
+	for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		char lab[CHARON_SEG_NAME_LEN];
+
+		nl = strchr(line, '\n');
+		lineno++;
+		indent = strspn(line, " ");
+		if (line[indent] == '\n' || !line[indent]) {
+			continue;
+		}
+		pos = 0;
+		if (sscanf(line + indent, "%llx-%llx : %n", &start, &end,
+			   &pos) != 2 || !pos || end < start) {
+			return charon_errf(err, -EINVAL,
+					   "%s: line %u: expected \"START-END : NAME\"",
+					   name, lineno);
+		}
+		label = line + indent + pos;
+		snprintf(lab, sizeof(lab), "%.*s",
+			 (int)(nl ? (size_t)(nl - label) : strlen(label)),
+			 label);
+		nonzero |= end != 0;
+		if (indent == 0 && !strcmp(lab, "System RAM")) {
+			if (lv->nr_ram >= CHARON_MAX_RAM) {
+				return charon_errf(err, -ENOSPC,
+						   "%s: more than %d System RAM ranges",
+						   name, CHARON_MAX_RAM);
+			}
+			lv->ram[lv->nr_ram].start = start;
+			lv->ram[lv->nr_ram++].size = end - start + 1;
+		} else if (!strncmp(lab, "Kernel ", 7)) {
+			if (!lv->kernel_end || start < lv->kernel_start) {
+				lv->kernel_start = start;
+			}
+			if (end + 1 > lv->kernel_end) {
+				lv->kernel_end = end + 1;
+			}
+		} else if (!strcmp(lab, "Crash kernel")) {
+			rc = add_keepout(lv, "crashkernel (/proc/iomem)",
+					 start, end - start + 1, err);
+			if (rc) {
+				return rc;
+			}
+		}
+	}
+	if (!nonzero) {
+		return charon_errf(err, -EPERM,
+				   "%s: every address reads 0: it shows them only to root (CAP_SYS_ADMIN)",
+				   name);
+	}
+	if (!lv->nr_ram) {
+		return charon_errf(err, -EINVAL, "%s: no \"System RAM\"",
+				   name);
+	}
+	return 0;
+}
+
+/* the 8250 ports Linux gives ttyS0..3 on a PC */
+static const uint16_t pc_com[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
+/**
+ * charon_live_com_port() - the I/O port of the command line's serial console
+ * @cmdline: a kernel command line
+ * @port: set to the port of the last console=ttySn (n < 4) or
+ *	console=uart[8250],io,ADDR; untouched if there is none
+ *
+ * Return: 0 if one was found, -ENOENT if not.
+ */
+int charon_live_com_port(const char *cmdline, uint16_t *port)
+{
+	static const char *const io[] = { "uart,io,", "uart8250,io," };
+	const char *p = cmdline;
+	char val[64], *comma;
+	unsigned int n, i;
+	int rc = -ENOENT;
+	uint64_t v;
+	size_t len;
+
+	while (*p) {
+		p += strspn(p, " \t\n");
+		len = strcspn(p, " \t\n");
+		if (len > 8 && len - 8 < sizeof(val) &&
+		    !strncmp(p, "console=", 8)) {
+			memcpy(val, p + 8, len - 8);
+			val[len - 8] = '\0';
+			if (sscanf(val, "ttyS%u", &n) == 1 && n < 4) {
+				*port = pc_com[n];
+				rc = 0;
+			}
+			for (i = 0; i < 2; i++) {
+				if (strncmp(val, io[i], strlen(io[i]))) {
+					continue;
+				}
+				comma = strchr(val + strlen(io[i]), ',');
+				if (comma) {
+					*comma = '\0';
+				}
+				if (!charon_parse_u64(val + strlen(io[i]), &v) &&
+				    v && v < 0x10000) {
+					*port = (uint16_t)v;
+					rc = 0;
+				}
+			}
+		}
+		p += len;
+	}
+	return rc;
+}
+
+/* "System RAM" and friends: /sys/firmware/memmap's type names */
+static uint32_t memmap_type(const char *s)
+{
+	static const struct {
+		const char *name;
+		uint32_t type;
+	} t[] = {
+		{ "System RAM", CHARON_E820_RAM },
+		{ "Reserved", CHARON_E820_RESERVED },
+		{ "ACPI Tables", CHARON_E820_ACPI },
+		{ "ACPI Non-volatile Storage", CHARON_E820_NVS },
+		{ "Unusable memory", CHARON_E820_UNUSABLE },
+		{ "Persistent Memory (legacy)", 12 },
+		{ "Persistent Memory", CHARON_E820_PMEM },
+		{ "Soft Reserved", 0xefffffffu },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (!strcmp(s, t[i].name)) {
+			return t[i].type;
+		}
+	}
+	return CHARON_E820_RESERVED;	/* what the kernel does with others */
+}
+
+/* /sys/firmware/memmap/N/{start,end,type}: the firmware's e820 map */
+static int read_memmap(const char *root, struct charon_live *lv,
+		       struct charon_err *err)
+{
+	struct charon_e820_entry e[CHARON_BP_E820_MAX];
+	char path[128], *s = NULL, *x = NULL, *t = NULL;
+	uint64_t start, end;
+	unsigned int n;
+	int rc = 0;
+
+	for (n = 0; n < CHARON_BP_E820_MAX; n++) {
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/start",
+			 n);
+		rc = read_text(root, path, &s, true, err);
+		if (rc || !s) {
+			break;
+		}
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/end", n);
+		rc = read_text(root, path, &x, false, err);
+		snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/type",
+			 n);
+		rc = rc ?: read_text(root, path, &t, false, err);
+		if (!rc) {
+			s[strcspn(s, "\n")] = x[strcspn(x, "\n")] = '\0';
+			t[strcspn(t, "\n")] = '\0';
+			if (charon_parse_u64(s, &start) ||
+			    charon_parse_u64(x, &end) || end < start) {
+				rc = charon_errf(err, -EINVAL,
+						 "/sys/firmware/memmap/%u: start \"%s\", end \"%s\": expected 0x... numbers, end >= start",
+						 n, s, x);
+			}
+		}
+		if (!rc) {
+			e[n].addr = start;
+			e[n].size = end - start + 1;
+			e[n].type = memmap_type(t);
+		}
+		free(s);
+		free(x);
+		free(t);
+		s = x = t = NULL;
+		if (rc) {
+			return rc;
+		}
+	}
+	if (rc) {
+		return rc;
+	}
+	if (n == 0) {
+		return charon_errf(err, -ENOENT,
+				   "%s/sys/firmware/memmap: missing or empty (the running kernel needs CONFIG_FIRMWARE_MEMMAP)",
+				   root);
+	}
+	lv->have_e820 = true;
+	return charon_e820_build("/sys/firmware/memmap", e, n, &lv->e820,
+				 err);
+}
+
+/* EFI: the RSDP from /sys/firmware/efi/systab; BIOS: 0, the kernel scans */
+static int read_rsdp(const char *root, struct charon_live *lv,
+		     struct charon_err *err)
+{
+	const char *key[] = { "ACPI20=", "ACPI=" };
+	char *text, *p;
+	unsigned int i;
+	int rc;
+
+	rc = read_text(root, "/sys/firmware/efi/systab", &text, true, err);
+	if (rc || !text) {
+		return rc;
+	}
+	for (i = 0; i < 2 && !lv->acpi_rsdp; i++) {
+		for (p = text; (p = strstr(p, key[i])); p++) {
+			if (p == text || p[-1] == '\n') {
+				lv->acpi_rsdp = strtoull(p + strlen(key[i]),
+							 NULL, 0);
+				break;
+			}
+		}
+	}
+	free(text);
+	return 0;
+}
+
+/* ppc64: OPAL, the kernel's end and the hash table from /proc/device-tree */
+static int read_ppc64(const char *root, struct charon_live *lv,
+		      struct charon_err *err)
+{
+	uint64_t end, base, size;
+	int rc;
+
+	rc = read_be(root, "/proc/device-tree/ibm,opal/opal-base-address",
+		     &lv->opal_base, err);
+	rc = rc ?: read_be(root,
+			   "/proc/device-tree/ibm,opal/opal-entry-address",
+			   &lv->opal_entry, err);
+	if (rc && rc != -ENOENT) {
+		return rc;
+	}
+	lv->have_opal = !rc;
+	/* default_machine_kexec_prepare(): no segment below __pa(_end) */
+	rc = read_be(root, "/proc/device-tree/chosen/linux,kernel-end", &end,
+		     err);
+	if (rc == -ENOENT && lv->kernel_end) {
+		end = lv->kernel_end;
+		rc = 0;
+	}
+	if (rc == -ENOENT) {
+		return charon_errf(err, rc,
+				   "%s/proc/device-tree/chosen/linux,kernel-end: missing, and /proc/iomem has no \"Kernel\" entries: where the running kernel ends is unknown (ppc64 refuses kexec segments below it)",
+				   root);
+	}
+	rc = rc ?: add_keepout(lv, "the running kernel (ppc64: [0, _end))", 0,
+			       end, err);
+	if (rc) {
+		return rc;
+	}
+	/* a hash-MMU kernel's page table (radix kernels have none) */
+	if (!read_be(root, "/proc/device-tree/chosen/linux,htab-base", &base,
+		     err) &&
+	    !read_be(root, "/proc/device-tree/chosen/linux,htab-size", &size,
+		     err)) {
+		return add_keepout(lv, "hash page table (linux,htab-base)",
+				   base, size, err);
+	}
+	return 0;
+}
+
+/**
+ * charon_live_read() - what the running system says about its machine
+ * @root: "" for the real system, else a directory with proc/ and sys/
+ * @arch: which extras to read
+ * @lv: the result
+ * @err: error message on failure
+ *
+ * Reads /proc/cmdline and /proc/iomem (charon_iomem_parse()); x86_64:
+ * /sys/firmware/memmap (required), the RSDP from /sys/firmware/efi/systab
+ * (EFI only) and the console's port from the command line; ppc64:
+ * /proc/device-tree's ibm,opal addresses (if present) and a keep-out
+ * [0, linux,kernel-end) plus the hash table, if any.
+ *
+ * Return: 0 or a negative errno code.
+ */
+int charon_live_read(const char *root, enum charon_live_arch arch,
+		     struct charon_live *lv, struct charon_err *err)
+{
+	char *text;
+	int rc;
+
+	memset(lv, 0, sizeof(*lv));
+	charon_strscpy(lv->root, root, sizeof(lv->root));
+	rc = read_text(root, "/proc/cmdline", &text, false, err);
+	if (rc) {
+		return rc;
+	}
+	text[strcspn(text, "\n")] = '\0';
+	charon_strscpy(lv->cmdline, text, sizeof(lv->cmdline));
+	free(text);
+
+	rc = read_text(root, "/proc/iomem", &text, false, err);
+	if (rc) {
+		return rc;
+	}
+	rc = charon_iomem_parse("/proc/iomem", text, lv, err);
+	free(text);
+	if (rc) {
+		return rc;
+	}
+	switch (arch) {
+	case CHARON_LIVE_X86:
+		charon_live_com_port(lv->cmdline, &lv->com_port);
+		rc = read_memmap(root, lv, err);
+		return rc ?: read_rsdp(root, lv, err);
+	case CHARON_LIVE_PPC64:
+		return read_ppc64(root, lv, err);
+	default:
+		return 0;
+	}
+}
