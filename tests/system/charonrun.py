@@ -5,8 +5,10 @@ A test passes on what the console shows (the stub's lines, the probe's
 register dump, the initramfs marker), never on QEMU's exit status alone:
 a panicking kernel also makes QEMU exit 0.
 """
+import bisect
 import io
 import re
+import time
 
 import pexpect
 
@@ -23,13 +25,29 @@ ARM_PROBE_RE = re.compile(
     r"sctlr=(?P<sctlr>[0-9a-f]{8}) pc=(?P<pc>[0-9a-f]{8}) "
     r"w0=(?P<w0>[0-9a-f]{8}) w1=(?P<w1>[0-9a-f]{8})")
 ARM_ATAG_RE = re.compile(r"^PROBE-ATAG:((?: [0-9a-f]{8})+)\s*$", re.M)
+MARKER_RE = re.compile(r"^CHARON-MARKER: ([^\r\n]*)\r*\n", re.M)
 
 
 class Result:
-    def __init__(self, status, out, timed_out):
+    def __init__(self, status, out, timed_out, chunks=(), wall=None):
         self.status = status
         self.out = out
         self.timed_out = timed_out
+        # [(seconds since the start, length of out so far)] per read
+        self.chunks = list(chunks)
+        self.wall = wall
+
+    def markers(self):
+        """Every complete CHARON-MARKER line, in order, as (seconds since
+        the start when it had been read, offset in out, text after the
+        prefix)."""
+        ends = [n for _, n in self.chunks]
+        found = []
+        for m in MARKER_RE.finditer(self.out):
+            i = bisect.bisect_left(ends, m.end())
+            t = self.chunks[i][0] if i < len(self.chunks) else self.wall
+            found.append((t, m.start(), m.group(1)))
+        return found
 
     def layout(self):
         """{segment: (start, end)} from the loader's layout table."""
@@ -109,11 +127,25 @@ def check_flip_refused(r, label, labels):
     assert r.status == 1, r
 
 
+class _TimedLog(io.StringIO):
+    """What pexpect read, and when each piece arrived."""
+
+    def __init__(self):
+        super().__init__()
+        self.t0 = time.monotonic()
+        self.chunks = []
+
+    def write(self, s):
+        n = super().write(s)
+        self.chunks.append((time.monotonic() - self.t0, self.tell()))
+        return n
+
+
 def run(charon, args, timeout=120, stop_after=None):
-    """Run charon with args until it exits, or until the regular
-    expression stop_after has appeared and 2 more seconds passed (for
-    runs that end in a halt loop)."""
-    log = io.StringIO()
+    """Run charon (or any program) with args until it exits, or until the
+    regular expression stop_after has appeared and 2 more seconds passed
+    (for runs that end in a halt loop)."""
+    log = _TimedLog()
     p = pexpect.spawn(str(charon), [str(a) for a in args], encoding="utf-8",
                       codec_errors="replace", timeout=timeout)
     p.logfile_read = log
@@ -135,7 +167,8 @@ def run(charon, args, timeout=120, stop_after=None):
         p.terminate(force=True)
     p.close()
     return Result(p.exitstatus if p.exitstatus is not None else p.signalstatus,
-                  log.getvalue(), timed_out)
+                  log.getvalue(), timed_out, log.chunks,
+                  time.monotonic() - log.t0)
 
 
 # ---- x86_64 -----------------------------------------------------------------
