@@ -205,20 +205,28 @@ static void print_ppc64(const struct charon_boot *b, FILE *f)
 		pp->place.run_at_load ?
 		"run at load (the stub writes 1 to its \"run0\" word)" :
 		"copies itself to 0");
-	fprintf(f, "charon: kept out below 0x%llx (%s); the stub ELF's headers at [0x%llx, 0x%llx)\n",
+	/* p_offset 0: kexec, the kernel enters the stub's entry block */
+	fprintf(f, "charon: kept out below 0x%llx (%s)",
 		(ull)pp->place.low_end,
 		pp->place.run_at_load ? "the kernel's exception vectors" :
-		"the kernel's copy of itself",
-		(ull)CHARON_POWERNV_KERNEL_ADDR, (ull)b->stub_addr);
+		"the kernel's copy of itself");
+	if (pp->p_offset) {
+		fprintf(f, "; the stub ELF's headers at [0x%llx, 0x%llx)",
+			(ull)CHARON_POWERNV_KERNEL_ADDR, (ull)b->stub_addr);
+	}
+	fputc('\n', f);
 	if (pp->prerelocated) {
 		fprintf(f, "charon: prerelocated for 0x%llx: %zu relocations; __kcrctab: %s%s%s\n",
 			(ull)pp->place.addr, img->nr_rela,
 			charon_kcrctab_case_name(pp->kcrctab.which),
 			pp->kcrctab.why[0] ? ": " : "", pp->kcrctab.why);
 	}
-	fprintf(f, "charon: entry 0x%llx (firmware entry of the stub at 0x%llx + 0x%x), r3 = dtb 0x%llx, r4 = 0x%llx, r5 = 0, OPAL base 0x%llx entry 0x%llx%s, flags 0x%llx, console %s terminal %llu, fail policy %s%s\n",
-		(ull)p->next.entry, (ull)b->stub_addr,
-		b->stub.hdr.entry2_offset, (ull)p->next.regs[0],
+	fprintf(f, "charon: entry 0x%llx (%s of the stub at 0x%llx + 0x%x), r3 = dtb 0x%llx, r4 = 0x%llx, r5 = 0, OPAL base 0x%llx entry 0x%llx%s, flags 0x%llx, console %s terminal %llu, fail policy %s%s\n",
+		(ull)p->next.entry,
+		pp->p_offset ? "firmware entry" : "kexec entry, the block",
+		(ull)b->stub_addr,
+		pp->p_offset ? b->stub.hdr.entry2_offset : 0,
+		(ull)p->next.regs[0],
 		(ull)p->next.regs[1],
 		(ull)p->next.arch.raw[CHARON_PPC64_OPAL_BASE],
 		(ull)p->next.arch.raw[CHARON_PPC64_OPAL_ENTRY],

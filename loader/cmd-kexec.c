@@ -319,6 +319,21 @@ static int make_cmdline(const struct load_args *l, const struct charon_live *lv,
 	return 0;
 }
 
+/*
+ * kexec_load(2) wants segments aligned to the running kernel's pages (64
+ * KiB on Debian's ppc64el); planning for another arch, assume 4 KiB
+ */
+static uint64_t page_size(const struct load_args *l)
+{
+	long n = sysconf(_SC_PAGESIZE);
+
+	if (NATIVE_ARCH && !strcmp(l->arch, NATIVE_ARCH) && n > 0 &&
+	    !(n & (n - 1))) {
+		return (uint64_t)n;
+	}
+	return 4096;
+}
+
 /* the plan for this arch, on the running system's machine */
 static int prepare(struct load_args *l, struct charon_boot *b,
 		   struct charon_err *err)
@@ -356,12 +371,13 @@ static void write_state(const char *root, const struct load_args *l,
 			const struct charon_kexec *k)
 {
 	struct charon_err err;
-	char dir[512], file[512];
+	char run[512], dir[512], file[512];
 	size_t n = 0, len = 8192;
 	unsigned int i;
 	char *text;
 
-	if (charon_live_path(root, STATE_DIR, dir, sizeof(dir), &err) ||
+	if (charon_live_path(root, "/run", run, sizeof(run), &err) ||
+	    charon_live_path(root, STATE_DIR, dir, sizeof(dir), &err) ||
 	    charon_live_path(root, STATE_FILE, file, sizeof(file), &err)) {
 		return;
 	}
@@ -392,6 +408,7 @@ static void write_state(const char *root, const struct load_args *l,
 		ADD("\n");
 	}
 #undef ADD
+	mkdir(run, 0755);	/* an initramfs may have no /run */
 	mkdir(dir, 0755);
 	if (n >= len || charon_write_file(file, text, n, &err)) {
 		charon_warnf("cannot record what was loaded in %s (charon status will not show it)",
@@ -459,7 +476,7 @@ int cmd_load(int argc, char **argv)
 	for (i = 0; !rc && i < (unsigned int)l.nr_flip; i++) {
 		rc = charon_boot_flip_bit(&b, l.flip[i], &err);
 	}
-	rc = rc ?: charon_kexec_build(&b, &k, &err);
+	rc = rc ?: charon_kexec_build(&b, page_size(&l), &k, &err);
 	if (rc) {
 		charon_kexec_free(&k);
 		charon_boot_free(&b);

@@ -6,6 +6,7 @@
  * kexec entry with the MMU off (docs/abi.md has each arch's registers).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 #include <stdio.h>
@@ -22,8 +23,6 @@
 #include <charon/util.h>
 
 typedef unsigned long long ull;
-
-#define PAGE	4096ull
 
 /* one range of bytes to load: a plan segment or the stub */
 struct piece {
@@ -43,10 +42,10 @@ static int piece_cmp(const void *a, const void *b)
 
 /* pieces [first, last] as one segment: their pages, gaps zero */
 static int make_seg(const struct piece *p, unsigned int first,
-		    unsigned int last, struct charon_kexec_seg *s,
+		    unsigned int last, uint64_t page, struct charon_kexec_seg *s,
 		    struct charon_err *err)
 {
-	uint64_t mem = p[first].addr & ~(PAGE - 1), end = 0, data_end = 0;
+	uint64_t mem = p[first].addr & ~(page - 1), end = 0, data_end = 0;
 	unsigned int i;
 	size_t n = 0;
 
@@ -68,7 +67,7 @@ static int make_seg(const struct piece *p, unsigned int first,
 		}
 	}
 	s->mem = mem;
-	s->memsz = charon_round_up(end, PAGE) - mem;
+	s->memsz = charon_round_up(end, page) - mem;
 	s->bufsz = (size_t)(data_end - mem);
 	s->buf = calloc(1, s->bufsz ? s->bufsz : 1);
 	if (!s->buf) {
@@ -85,11 +84,13 @@ static int make_seg(const struct piece *p, unsigned int first,
 /**
  * charon_kexec_build() - the plan's segments for kexec_load(2)
  * @b: a prepared plan (any arch), its stub patched
+ * @page: the running kernel's page size (kexec_load(2) wants segments
+ *	aligned to it: 64 KiB on Debian's ppc64el), a power of two
  * @k: the segments, sorted by address; free with charon_kexec_free(),
  *	also after a failure
  * @err: error message on failure
  *
- * Every plan segment and the stub become page-aligned kexec segments
+ * Every plan segment and the stub become @page-aligned kexec segments
  * that reserve their whole footprint (the kernel's bss, the stub's
  * mem_size); pieces that share a page are loaded as one segment.  The
  * entry is the stub's kexec entry (its image's entry_offset).
@@ -97,8 +98,8 @@ static int make_seg(const struct piece *p, unsigned int first,
  * Return: 0; -EINVAL when two pieces overlap (naming both and their
  * ranges) or there are more than CHARON_KEXEC_MAX_SEGS segments.
  */
-int charon_kexec_build(const struct charon_boot *b, struct charon_kexec *k,
-		       struct charon_err *err)
+int charon_kexec_build(const struct charon_boot *b, uint64_t page,
+		       struct charon_kexec *k, struct charon_err *err)
 {
 	struct piece p[CHARON_BOOT_MAX_SEGS + 1];
 	unsigned int n = 0, i, first;
@@ -125,7 +126,7 @@ int charon_kexec_build(const struct charon_boot *b, struct charon_kexec *k,
 	qsort(p, n, sizeof(p[0]), piece_cmp);
 
 	for (first = 0; first < n; first = i) {
-		seg_end = charon_round_up(p[first].end, PAGE);
+		seg_end = charon_round_up(p[first].end, page);
 		for (i = first + 1; i < n; i++) {
 			if (p[i].addr < p[i - 1].end) {
 				return charon_errf(err, -EINVAL,
@@ -136,17 +137,19 @@ int charon_kexec_build(const struct charon_boot *b, struct charon_kexec *k,
 						   p[i].label, (ull)p[i].addr,
 						   (ull)p[i].end);
 			}
-			if ((p[i].addr & ~(PAGE - 1)) >= seg_end) {
+			if ((p[i].addr & ~(page - 1)) >= seg_end) {
 				break;
 			}
-			seg_end = charon_round_up(p[i].end, PAGE);
+			if (charon_round_up(p[i].end, page) > seg_end) {
+				seg_end = charon_round_up(p[i].end, page);
+			}
 		}
 		if (k->nr == CHARON_KEXEC_MAX_SEGS) {
 			return charon_errf(err, -EINVAL,
 					   "kexec: more than %d segments",
 					   CHARON_KEXEC_MAX_SEGS);
 		}
-		rc = make_seg(p, first, i - 1, &k->seg[k->nr++], err);
+		rc = make_seg(p, first, i - 1, page, &k->seg[k->nr++], err);
 		if (rc) {
 			return rc;
 		}
@@ -170,24 +173,30 @@ void charon_kexec_free(struct charon_kexec *k)
 	k->nr = 0;
 }
 
-/* the first line of a small file under root; "" if it cannot be read */
+/*
+ * The first line of a small file under root, "" if it cannot be read.
+ * read(2), not charon_read_file(): sysfs files claim a page (64 KiB on
+ * ppc64el) whatever they hold.
+ */
 static void read_line(const char *root, const char *path, char *buf,
 		      size_t len)
 {
 	struct charon_err ignore;
 	char full[512];
-	uint8_t *data;
-	size_t n;
+	ssize_t n = -1;
+	int fd;
 
 	buf[0] = '\0';
-	if (charon_live_path(root, path, full, sizeof(full), &ignore) ||
-	    charon_read_file(full, 4096, &data, &n, &ignore)) {
+	if (charon_live_path(root, path, full, sizeof(full), &ignore)) {
 		return;
 	}
-	data[n] = '\0';
-	data[strcspn((char *)data, "\n")] = '\0';
-	charon_strscpy(buf, (char *)data, len);
-	free(data);
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 }
 
 static bool exists(const char *root, const char *path)

@@ -428,6 +428,9 @@ int charon_live_read(const char *root, enum charon_live_arch arch,
 		return rc;
 	}
 	text[strcspn(text, "\n")] = '\0';
+	for (size_t n = strlen(text); n && text[n - 1] == ' '; n--) {
+		text[n - 1] = '\0';
+	}
 	charon_strscpy(lv->cmdline, text, sizeof(lv->cmdline));
 	free(text);
 

@@ -40,6 +40,7 @@ void pg_main(uint64_t load_addr, int reloc_status)
 {
 	const struct charon_params *p = &pg_params;
 	char state[96];
+	unsigned int i;
 
 	/* 2. arch early set-up, then the console the loader described */
 	if (arch_init(p)) {
@@ -87,8 +88,13 @@ void pg_main(uint64_t load_addr, int reloc_status)
 	}
 
 	/* 7. hand-over */
-	pg_print("charon: all %u regions verified; jumping to 0x%llx\n",
+	pg_print("charon: all %u regions verified; jumping to 0x%llx with",
 		 p->nr_regions, (unsigned long long)p->next.entry);
+	for (i = 0; arch_reg_names[i]; i++) {
+		pg_print(" %s=0x%llx", arch_reg_names[i],
+			 (unsigned long long)p->next.regs[i]);
+	}
+	pg_print("\n");
 	arch_boot_next(p);
 }
 

@@ -10,6 +10,7 @@
 const uint32_t arch_id = CHARON_ARCH_ARM;
 uint64_t arch_addr_limit = 0xffffffffull;
 const uint32_t arch_reloc_relative = 23;	/* R_ARM_RELATIVE */
+const char *const arch_reg_names[] = { "r0", "r1", "r2", NULL };
 
 #define PSR_MODE_MASK	0x1fu
 #define PSR_MODE_SVC	0x13u

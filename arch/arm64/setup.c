@@ -10,6 +10,7 @@
 const uint32_t arch_id = CHARON_ARCH_ARM64;
 uint64_t arch_addr_limit = ~0ull;
 const uint32_t arch_reloc_relative = 1027;	/* R_AARCH64_RELATIVE */
+const char *const arch_reg_names[] = { "x0", "x1", "x2", "x3", NULL };
 
 #define SCTLR_M		(1ull << 0)	/* MMU */
 #define SCTLR_C		(1ull << 2)	/* data cache */

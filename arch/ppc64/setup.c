@@ -15,6 +15,7 @@ const uint32_t arch_id =
 	CHARON_ARCH_PPC64;
 #endif
 const uint32_t arch_reloc_relative = 22;	/* R_PPC64_RELATIVE */
+const char *const arch_reg_names[] = { "r3", "r4", "r5", NULL };
 uint64_t arch_addr_limit = ~0ull;
 
 #define MSR_HV		(1ull << 60)

@@ -11,6 +11,7 @@
 
 const uint32_t arch_id = CHARON_ARCH_X86_64;
 const uint32_t arch_reloc_relative = 8;	/* R_X86_64_RELATIVE */
+const char *const arch_reg_names[] = { "rsi", NULL };
 uint64_t arch_addr_limit = ~0ull;
 
 #define SZ_4G		0x100000000ull

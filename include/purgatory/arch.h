@@ -75,6 +75,8 @@ void __attribute__((noreturn)) arch_boot_next(const struct charon_params *p);
 /* constants an arch exposes to the generic code */
 extern const uint32_t arch_id;		/* CHARON_ARCH_* */
 extern const uint32_t arch_reloc_relative; /* e.g. R_AARCH64_RELATIVE */
+/* next.regs[]'s names in hand-over order, NULL-terminated: "x0", ... */
+extern const char *const arch_reg_names[];
 
 /*
  * The last address the stub can read, final after arch_init(): 4 GiB - 1

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A boot plan as Linux's kexec_load(2) takes it: page-aligned segments,
+ * A boot plan as Linux's kexec_load(2) takes it: segments aligned to the
+ * running kernel's page size,
  * the stub's entry as the image's start; loading, unloading, executing
  * and asking what is loaded, with errors that say why the kernel refused.
  */
@@ -21,7 +22,7 @@ struct charon_kexec_seg {
 	char label[64];		/* "kernel", "boot_params+cmdline", "stub" */
 	uint8_t *buf;		/* owned; starts at mem */
 	size_t bufsz;
-	uint64_t mem;		/* page aligned */
+	uint64_t mem;		/* page aligned (the running kernel's pages) */
 	uint64_t memsz;		/* page multiple; zero-filled past bufsz */
 };
 
@@ -31,8 +32,8 @@ struct charon_kexec {
 	uint64_t entry;		/* the stub's kexec entry */
 };
 
-int charon_kexec_build(const struct charon_boot *b, struct charon_kexec *k,
-		       struct charon_err *err);
+int charon_kexec_build(const struct charon_boot *b, uint64_t page,
+		       struct charon_kexec *k, struct charon_err *err);
 void charon_kexec_free(struct charon_kexec *k);
 
 int charon_kexec_preflight(const char *root, struct charon_err *err);
