@@ -97,8 +97,8 @@ help:
 	@echo '  O=dir            build directory (default: build)'
 	@echo '  V=1              show full commands'
 	@echo '  PYTEST_ARGS=...  extra pytest arguments for make check (e.g. -k sha256)'
-	@echo '  RUN_ARCH=<a>     the arch make run boots: arm64 (default), arm, x86_64;'
-	@echo '                   ARCH=<a> works too'
+	@echo '  RUN_ARCH=<a>     the arch make run boots: arm64 (default), arm, x86_64,'
+	@echo '                   ppc64le; ARCH=<a> works too'
 	@echo '  RUN_APPEND=...   the kernel command line make run passes'
 
 .PHONY: all deps check check-build run bench bench-callgrind clean help
