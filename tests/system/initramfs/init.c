@@ -298,7 +298,7 @@ static int cpio_add(const char *path, const struct stat *st, int type,
 /*
  * The next boot's initrd: the retained one, or REBUILT_INITRD holding
  * every directory, device node and regular file of the root file system
- * (not of what is mounted on it: /proc, /sys).  NULL on failure.
+ * (not of what is mounted on it: /proc, /sys, /run).  NULL on failure.
  */
 static const char *next_initrd(void)
 {
@@ -344,6 +344,9 @@ static void kexec_next(const char *cmdline, unsigned long k)
 
 	mkdir("/sys", 0555);
 	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	/* where charon load records what it loaded for charon status */
+	mkdir("/run", 0755);
+	mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
 
 	snprintf(from, sizeof(from), "kexec %lu -> %lu", k, k + 1);
 	put_line(from, NULL, NULL, NULL);
