@@ -55,7 +55,8 @@ $(HOST)/tests/loader/%.o: loader/%.c
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -MMD -MP -c -o $@ $<
 
 LOADER_TEST_SRCS := tests/unit/test_loader.c tests/unit/test_loader_fdt.c \
-	tests/unit/test_loader_arm.c tests/unit/test_loader_common.c
+	tests/unit/test_loader_arm.c tests/unit/test_loader_common.c \
+	tests/unit/test_loader_kexec.c
 
 $(HOST)/tests/test-loader: $(LOADER_TEST_SRCS) tests/unit/test_loader.h \
 		$(LOADER_TEST_OBJS)

@@ -1058,5 +1058,6 @@ int main(void)
 	rc += cmocka_run_group_tests_name("params", params, NULL, NULL);
 	rc += tl_run_fdt_tests();
 	rc += tl_run_arm_tests();
+	rc += tl_run_kexec_tests();
 	return rc ? 1 : 0;
 }

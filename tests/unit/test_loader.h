@@ -127,5 +127,7 @@ void tl_check_region(const uint8_t *q, int i, const char *label,
 int tl_run_fdt_tests(void);
 /* the arm groups: zImage, ATAGs, arm boot plan (test_loader_arm.c) */
 int tl_run_arm_tests(void);
+/* charon load: /proc/iomem, live system, kexec segments (test_loader_kexec.c) */
+int tl_run_kexec_tests(void);
 
 #endif /* TESTS_UNIT_TEST_LOADER_H */
