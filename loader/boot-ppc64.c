@@ -132,6 +132,7 @@ static int machine(const struct charon_boot_opts *o, struct charon_boot *b,
 		pp->opal.opal_base = o->live->opal_base;
 		pp->opal.opal_entry = o->live->opal_entry;
 		pp->opal_known = true;
+		pp->opal_live = true;
 	}
 	if (pp->opal_known) {
 		return charon_powernv_keepouts(o->dtb_path, dtb,

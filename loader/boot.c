@@ -142,8 +142,8 @@ int charon_boot_read_dtb(const struct charon_boot_opts *o,
 /**
  * charon_boot_live() - the running system's RAM and keep-outs (kexec)
  * @o: the options; nothing happens without o->live
- * @b: the plan; its layout gets o->live's keep-outs, and its RAM ranges
- *	when @ram
+ * @b: the plan; its layout gets o->live's keep-outs, grown to whole
+ *	o->live->page pages, and its RAM ranges when @ram
  * @ram: add the RAM ranges too
  * @err: error message on failure
  *
@@ -169,13 +169,18 @@ int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 		}
 	}
 	for (i = 0; i < lv->nr_keepout; i++) {
+		/* whole kexec pages: segments grow to them (kexec.c) */
+		uint64_t page = lv->page ? lv->page : PAGE;
+		uint64_t a = lv->keepout[i].start & ~(page - 1);
+		uint64_t end = charon_round_up(lv->keepout[i].start +
+					       lv->keepout[i].size, page);
+
 		s = charon_layout_add(&b->layout, lv->keepout[i].name,
-				      lv->keepout[i].size, 1,
-				      CHARON_PLACE_KEEPOUT, err);
+				      end - a, 1, CHARON_PLACE_KEEPOUT, err);
 		if (!s) {
 			return -EINVAL;
 		}
-		s->addr = lv->keepout[i].start;
+		s->addr = a;
 	}
 	return 0;
 }

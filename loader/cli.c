@@ -230,6 +230,7 @@ static void print_ppc64(const struct charon_boot *b, FILE *f)
 		(ull)p->next.regs[1],
 		(ull)p->next.arch.raw[CHARON_PPC64_OPAL_BASE],
 		(ull)p->next.arch.raw[CHARON_PPC64_OPAL_ENTRY],
+		pp->opal_live ? " (from /proc/device-tree)" :
 		pp->opal_known ? " (from the tree)" :
 		" (not in the tree: the stub uses r8/r9)",
 		(ull)p->next.arch.raw[CHARON_PPC64_FLAGS],

@@ -451,6 +451,7 @@ int cmd_load(int argc, char **argv)
 	kind = is_x86(l.arch) ? CHARON_LIVE_X86 :
 	       is_ppc64(l.arch) ? CHARON_LIVE_PPC64 : CHARON_LIVE_DT;
 	rc = charon_live_read(l.root, kind, &lv, &err);
+	lv.page = page_size(&l);
 	rc = rc ?: make_cmdline(&l, &lv, cmdline, sizeof(cmdline), &err);
 	if (!rc && !is_x86(l.arch) && !l.boot.dtb_path) {
 		rc = charon_live_path(l.root, "/sys/firmware/fdt", dtb,
@@ -476,7 +477,7 @@ int cmd_load(int argc, char **argv)
 	for (i = 0; !rc && i < (unsigned int)l.nr_flip; i++) {
 		rc = charon_boot_flip_bit(&b, l.flip[i], &err);
 	}
-	rc = rc ?: charon_kexec_build(&b, page_size(&l), &k, &err);
+	rc = rc ?: charon_kexec_build(&b, lv.page, &k, &err);
 	if (rc) {
 		charon_kexec_free(&k);
 		charon_boot_free(&b);
@@ -525,11 +526,19 @@ int cmd_exec(int argc, char **argv)
 	struct charon_err err = { "" };
 	int rc = no_options("exec", exec_usage, argc, argv);
 
+	bool loaded;
+
 	if (rc >= 0) {
 		return rc;
 	}
-	printf("charon: rebooting into the loaded kernel\n");
-	fflush(NULL);
+	if (charon_kexec_preflight("", &err) ||
+	    charon_kexec_loaded("", &loaded, &err)) {
+		return runtime_error(&err);
+	}
+	if (loaded) {
+		printf("charon: rebooting into the loaded kernel\n");
+		fflush(NULL);
+	}
 	charon_kexec_reboot("", &err);
 	return runtime_error(&err);
 }

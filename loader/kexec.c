@@ -81,6 +81,43 @@ static int make_seg(const struct piece *p, unsigned int first,
 	return 0;
 }
 
+/*
+ * A segment grown to whole pages may not reach into a keep-out or out of
+ * RAM, if the plan has any (the plan placed at 4 KiB; the running kernel
+ * may use 64 KiB)
+ */
+static int check_grown(const struct charon_layout *l,
+		       const struct charon_kexec_seg *s, uint64_t page,
+		       struct charon_err *err)
+{
+	const struct charon_segment *k;
+	bool in_ram = false;
+	unsigned int i;
+
+	for (i = 0; i < l->nr_seg; i++) {
+		k = &l->seg[i];
+		if (k->place == CHARON_PLACE_KEEPOUT &&
+		    charon_overlaps(s->mem, s->memsz, k->addr, k->size)) {
+			return charon_errf(err, -ERANGE,
+					   "kexec: %s, grown to 0x%llx-byte pages [0x%llx, 0x%llx), overlaps %s [0x%llx, 0x%llx)",
+					   s->label, (ull)page, (ull)s->mem,
+					   (ull)(s->mem + s->memsz), k->name,
+					   (ull)k->addr, (ull)(k->addr + k->size));
+		}
+	}
+	for (i = 0; i < l->nr_ram; i++) {
+		in_ram |= s->mem >= l->ram[i].start &&
+			  s->mem + s->memsz <= l->ram[i].start + l->ram[i].size;
+	}
+	if (l->nr_ram && !in_ram) {
+		return charon_errf(err, -ERANGE,
+				   "kexec: %s, grown to 0x%llx-byte pages [0x%llx, 0x%llx), is not inside one RAM range",
+				   s->label, (ull)page, (ull)s->mem,
+				   (ull)(s->mem + s->memsz));
+	}
+	return 0;
+}
+
 /**
  * charon_kexec_build() - the plan's segments for kexec_load(2)
  * @b: a prepared plan (any arch), its stub patched
@@ -96,7 +133,9 @@ static int make_seg(const struct piece *p, unsigned int first,
  * entry is the stub's kexec entry (its image's entry_offset).
  *
  * Return: 0; -EINVAL when two pieces overlap (naming both and their
- * ranges) or there are more than CHARON_KEXEC_MAX_SEGS segments.
+ * ranges) or there are more than CHARON_KEXEC_MAX_SEGS segments; -ERANGE
+ * when a segment grown to whole pages reaches into one of the plan's
+ * keep-outs or out of its RAM (naming both).
  */
 int charon_kexec_build(const struct charon_boot *b, uint64_t page,
 		       struct charon_kexec *k, struct charon_err *err)
@@ -150,6 +189,8 @@ int charon_kexec_build(const struct charon_boot *b, uint64_t page,
 					   CHARON_KEXEC_MAX_SEGS);
 		}
 		rc = make_seg(p, first, i - 1, page, &k->seg[k->nr++], err);
+		rc = rc ?: check_grown(&b->layout, &k->seg[k->nr - 1], page,
+				       err);
 		if (rc) {
 			return rc;
 		}

@@ -182,7 +182,7 @@ int charon_iomem_parse(const char *name, const char *text,
 			}
 		}
 	}
-	if (!nonzero) {
+	if (!nonzero && lv->nr_ram) {
 		return charon_errf(err, -EPERM,
 				   "%s: every address reads 0: it shows them only to root (CAP_SYS_ADMIN)",
 				   name);

@@ -776,6 +776,42 @@ static void test_kexec_64k(void **state)
 	free_plan(b);
 }
 
+/* a segment grown to 64 KiB pages must not swallow a keep-out or leave RAM */
+static void test_kexec_grown(void **state)
+{
+	struct charon_boot *b = new_plan();
+	struct charon_segment *ko;
+	struct charon_kexec k;
+	struct charon_err err = { "" };
+
+	(void)state;
+	assert_int_equal(charon_layout_add_ram(&b->layout, 0, 0x80000000,
+					       &err), 0);
+	ko = charon_layout_add(&b->layout, "firmware", 0x1000, 1,
+			       CHARON_PLACE_KEEPOUT, &err);
+	assert_non_null(ko);
+	ko->addr = 0x587d000;
+	add_seg(b, "kernel", 0x20000, 0x3000000, 0x287d000);
+	add_seg(b, "initrd", 0x1000, 0x587e000, 0x1000);
+	set_stub(b, 0x45f0, 0x7fff0000, 0x10000, 0);
+	/* at 4 KiB the pieces stay clear of it */
+	CHECK(charon_kexec_build(b, PAGE, &k, &err));
+	charon_kexec_free(&k);
+	assert_int_equal(charon_kexec_build(b, 0x10000, &k, &err), -ERANGE);
+	assert_msg(err, "kernel+initrd");
+	assert_msg(err, "firmware [0x587d000, 0x587e000)");
+	charon_kexec_free(&k);
+
+	/* the stub's last page runs past the end of RAM */
+	ko->addr = 0x10000000;
+	b->layout.ram[0].size = 0x7fff8000;
+	assert_int_equal(charon_kexec_build(b, 0x10000, &k, &err), -ERANGE);
+	assert_msg(err, "stub");
+	assert_msg(err, "not inside one RAM range");
+	charon_kexec_free(&k);
+	free_plan(b);
+}
+
 int tl_run_kexec_tests(void)
 {
 	const struct CMUnitTest live[] = {
@@ -794,6 +830,7 @@ int tl_run_kexec_tests(void)
 		cmocka_unit_test(test_kexec_merge),
 		cmocka_unit_test(test_kexec_overlap),
 		cmocka_unit_test(test_kexec_64k),
+		cmocka_unit_test(test_kexec_grown),
 	};
 
 	return cmocka_run_group_tests_name("live", live, NULL, NULL) +

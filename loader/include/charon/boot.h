@@ -122,6 +122,7 @@ struct charon_boot_ppc64 {
 	struct charon_ppc64_place place;
 	struct charon_powernv_info opal;
 	bool opal_known;		/* the tree has /ibm,opal */
+	bool opal_live;			/* ... from /proc/device-tree */
 	bool prerelocated;
 	struct charon_kcrctab kcrctab;	/* the rule --prerelocate applied */
 	uint64_t p_offset;		/* the stub ELF's: stub_addr - 0x20000000 */

@@ -32,6 +32,7 @@ struct charon_live_keepout {
 
 struct charon_live {
 	char root[256];		/* "" for the real system */
+	uint64_t page;		/* kexec's page size: keep-outs grow to it */
 	/* /proc/iomem: top-level "System RAM" */
 	struct charon_mem_range ram[CHARON_MAX_RAM];
 	unsigned int nr_ram;
