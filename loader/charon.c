@@ -906,41 +906,53 @@ static int cmd_inspect(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+} commands[] = {
+	{ "qemu", cmd_qemu, qemu_usage },
+	{ "inspect", cmd_inspect, inspect_usage },
+	{ "load", cmd_load, load_usage },
+	{ "exec", cmd_exec, exec_usage },
+	{ "unload", cmd_unload, unload_usage },
+	{ "status", cmd_status, status_usage },
+	{ "help", cmd_help, main_usage },
+};
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(name, commands[i].name)) {
+			return &commands[i];
+		}
+	}
+	return NULL;
+}
+
 static int cmd_help(int argc, char **argv)
 {
+	const struct command *c;
+
 	if (argc < 2) {
 		fputs(main_usage, stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "qemu")) {
-		fputs(qemu_usage, stdout);
-		return 0;
+	c = find_command(argv[1]);
+	if (!c) {
+		return usage_error(NULL, "help: unknown command '%s'", argv[1]);
 	}
-	if (!strcmp(argv[1], "inspect")) {
-		fputs(inspect_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "load")) {
-		fputs(load_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "exec")) {
-		fputs(exec_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "unload")) {
-		fputs(unload_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "status")) {
-		fputs(status_usage, stdout);
-		return 0;
-	}
-	return usage_error(NULL, "help: unknown command '%s'", argv[1]);
+	fputs(c->usage, stdout);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	const struct command *c;
 	const char *cmd;
 
 	if (argc < 2) {
@@ -957,26 +969,9 @@ int main(int argc, char **argv)
 		       CHARON_ABI_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "help")) {
-		return cmd_help(argc - 1, argv + 1);
+	c = find_command(cmd);
+	if (!c) {
+		return usage_error(NULL, "unknown command '%s'", cmd);
 	}
-	if (!strcmp(cmd, "qemu")) {
-		return cmd_qemu(argc - 1, argv + 1);
-	}
-	if (!strcmp(cmd, "inspect")) {
-		return cmd_inspect(argc - 1, argv + 1);
-	}
-	if (!strcmp(cmd, "load")) {
-		return cmd_load(argc - 1, argv + 1);
-	}
-	if (!strcmp(cmd, "exec")) {
-		return cmd_exec(argc - 1, argv + 1);
-	}
-	if (!strcmp(cmd, "unload")) {
-		return cmd_unload(argc - 1, argv + 1);
-	}
-	if (!strcmp(cmd, "status")) {
-		return cmd_status(argc - 1, argv + 1);
-	}
-	return usage_error(NULL, "unknown command '%s'", cmd);
+	return c->run(argc - 1, argv + 1);
 }

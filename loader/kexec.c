@@ -299,47 +299,38 @@ int charon_kexec_preflight(const char *root, struct charon_err *err)
 }
 
 /* what the kernel's errno from kexec_load(2) or reboot(2) means */
+static const struct {
+	int e;
+	const char *what;
+} errnos[] = {
+	{ ENOSYS, "ENOSYS: the running kernel has no kexec_load(2) (CONFIG_KEXEC is off)" },
+	{ EBUSY, "EBUSY: another kexec load or exec is in progress" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL: a segment is not page aligned or ends above the memory kexec can load to (KEXEC_DESTINATION_MEMORY_LIMIT)" },
+	{ ETXTBSY, "ETXTBSY: a segment lies below the running kernel's end (ppc64 refuses those)" },
+	{ ENOMEM, "ENOMEM: the kernel could not allocate pages for the image" },
+	{ EINVAL, "EINVAL: the kernel refused the segment list (overlapping segments, more than half of RAM, or on arm a segment outside the memory it knows)" },
+	{ EPERM, "EPERM: no CAP_SYS_BOOT (in a container or user namespace?)" },
+};
+
 static int explain(const char *root, const char *call, int e,
 		   struct charon_err *err)
 {
+	size_t i;
 	int rc;
 
-	switch (e) {
-	case EPERM:
+	if (e == EPERM) {
 		rc = why_refused(root, err);
 		if (rc) {
 			return rc;
 		}
-		return charon_errf(err, -e,
-				   "%s: EPERM: no CAP_SYS_BOOT (in a container or user namespace?)",
-				   call);
-	case ENOSYS:
-		return charon_errf(err, -e,
-				   "%s: ENOSYS: the running kernel has no kexec_load(2) (CONFIG_KEXEC is off)",
-				   call);
-	case EBUSY:
-		return charon_errf(err, -e,
-				   "%s: EBUSY: another kexec load or exec is in progress",
-				   call);
-	case EADDRNOTAVAIL:
-		return charon_errf(err, -e,
-				   "%s: EADDRNOTAVAIL: a segment ends above the memory kexec can load to (KEXEC_DESTINATION_MEMORY_LIMIT)",
-				   call);
-	case ETXTBSY:
-		return charon_errf(err, -e,
-				   "%s: ETXTBSY: a segment lies below the running kernel's end (ppc64 refuses those)",
-				   call);
-	case ENOMEM:
-		return charon_errf(err, -e,
-				   "%s: ENOMEM: the kernel could not allocate pages for the image",
-				   call);
-	case EINVAL:
-		return charon_errf(err, -e,
-				   "%s: EINVAL: the kernel refused the segment list (overlapping or unaligned segments, or on arm a segment outside the memory it knows)",
-				   call);
-	default:
-		return charon_errf(err, -e, "%s: %s", call, strerror(e));
 	}
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++) {
+		if (errnos[i].e == e) {
+			return charon_errf(err, -e, "%s: %s", call,
+					   errnos[i].what);
+		}
+	}
+	return charon_errf(err, -e, "%s: %s", call, strerror(e));
 }
 
 /**
