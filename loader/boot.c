@@ -291,7 +291,6 @@ int charon_boot_dtb_room(const struct charon_boot_opts *o,
 {
 	edit->bootargs = o->bootargs;
 	edit->initrd = charon_boot_seg_find(b, "initrd") != NULL;
-	edit->nr_rsv = 1;
 	*room = charon_fdt_edit_room(dtb, edit);
 	if (*room > CHARON_FDT_MAX_SIZE) {
 		return charon_errf(err, -EFBIG,
@@ -331,8 +330,8 @@ int charon_boot_make_dtb(const struct charon_boot_opts *o,
 		edit->initrd_start = is->addr;
 		edit->initrd_end = is->addr + is->len;
 	}
-	edit->rsv[0].start = b->stub_addr;
-	edit->rsv[0].size = b->stub_size;
+	edit->stub.start = b->stub_addr;
+	edit->stub.size = b->stub_size;
 	rc = charon_fdt_edit(o->dtb_path, dtb, edit, &out, &out_len, err);
 	if (rc) {
 		return rc;

@@ -219,13 +219,41 @@ int charon_fdt_memory(const char *name, const void *fdt,
 	return 0;
 }
 
+/*
+ * The /memreserve/ entry an earlier charon made for its stub (what
+ * /chosen's CHARON_FDT_STUB_PROP records), or -1.  That stub is gone
+ * once its kernel runs: the range is free again.
+ */
+static int old_stub_rsv(const void *fdt)
+{
+	const fdt64_t *v;
+	uint64_t addr, size;
+	int chosen, len, i, n;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	v = chosen < 0 ? NULL :
+	    fdt_getprop(fdt, chosen, CHARON_FDT_STUB_PROP, &len);
+	if (!v || len != 16) {
+		return -1;
+	}
+	n = fdt_num_mem_rsv(fdt);
+	for (i = 0; i < n; i++) {
+		if (!fdt_get_mem_rsv(fdt, i, &addr, &size) &&
+		    addr == fdt64_ld(&v[0]) && size == fdt64_ld(&v[1])) {
+			return i;
+		}
+	}
+	return -1;
+}
+
 /**
  * charon_fdt_keepouts() - add the tree's existing reservations as keep-outs
  * @name: file name, for messages
  * @fdt: a checked device tree
  * @l: the layout; gets one CHARON_PLACE_KEEPOUT segment per /memreserve/
  *	entry ("memreserve[i]") and per /reserved-memory child with a reg
- *	("reserved-memory/<node>")
+ *	("reserved-memory/<node>"); not for the entry of an earlier charon
+ *	stub (/chosen CHARON_FDT_STUB_PROP), which is free again
  * @err: error message on failure
  *
  * Return: 0 or a negative errno code.
@@ -240,7 +268,8 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 
 	n = fdt_num_mem_rsv(fdt);
 	for (i = 0; i < n; i++) {
-		if (fdt_get_mem_rsv(fdt, i, &addr, &size)) {
+		if (i == old_stub_rsv(fdt) ||
+		    fdt_get_mem_rsv(fdt, i, &addr, &size)) {
 			continue;
 		}
 		snprintf(sname, sizeof(sname), "memreserve[%d]", i);
@@ -536,7 +565,8 @@ size_t charon_fdt_edit_room(const void *fdt, const struct charon_fdt_edit *e)
 		room += strlen(e->bootargs) + 64;
 	}
 	room += 2 * 64;				/* linux,initrd-start/end */
-	room += (e->nr_rsv + 1) * 16;		/* memreserve entries */
+	room += 64;				/* CHARON_FDT_STUB_PROP */
+	room += (e->nr_rsv + 2) * 16;		/* memreserve entries */
 	return (room + 7) & ~(size_t)7;
 }
 
@@ -556,6 +586,19 @@ static int set_chosen(void *fdt, const struct charon_fdt_edit *e)
 		if (rc) {
 			return rc;
 		}
+	}
+	if (e->stub.size) {
+		fdt64_t v[2] = { cpu_to_fdt64(e->stub.start),
+				 cpu_to_fdt64(e->stub.size) };
+
+		rc = fdt_setprop(fdt, chosen, CHARON_FDT_STUB_PROP, v,
+				 sizeof(v));
+	} else {
+		rc = fdt_delprop(fdt, chosen, CHARON_FDT_STUB_PROP);
+		rc = rc == -FDT_ERR_NOTFOUND ? 0 : rc;
+	}
+	if (rc) {
+		return rc;
 	}
 	if (e->initrd) {
 		rc = fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
@@ -583,7 +626,8 @@ static int set_chosen(void *fdt, const struct charon_fdt_edit *e)
  * @name: file name, for messages
  * @fdt: a checked device tree (not modified)
  * @e: the edits: /chosen bootargs (if given), linux,initrd-start/-end as
- *	64-bit values (or their removal), /memreserve/ entries to add
+ *	64-bit values (or their removal), /memreserve/ entries to add, the
+ *	stub's entry (an earlier stub's entry is dropped)
  * @out: set to the edited, packed tree (malloc'd; free() it)
  * @out_len: its size (fdt_totalsize)
  * @err: error message on failure
@@ -622,11 +666,17 @@ int charon_fdt_edit(const char *name, const void *fdt,
 		return charon_errf(err, -ENOMEM, "dtb: %s: out of memory", name);
 	}
 	rc = fdt_open_into(fdt, buf, (int)room);
+	if (!rc && old_stub_rsv(buf) >= 0) {
+		rc = fdt_del_mem_rsv(buf, old_stub_rsv(buf));
+	}
 	if (!rc) {
 		rc = set_chosen(buf, e);
 	}
 	for (i = 0; !rc && i < e->nr_rsv; i++) {
 		rc = fdt_add_mem_rsv(buf, e->rsv[i].start, e->rsv[i].size);
+	}
+	if (!rc && e->stub.size) {
+		rc = fdt_add_mem_rsv(buf, e->stub.start, e->stub.size);
 	}
 	if (!rc) {
 		rc = fdt_pack(buf);

@@ -378,6 +378,62 @@ uint64_t tl_prop_u64(const void *f, const char *path, const char *name)
 	return fdt64_to_cpu(v);
 }
 
+/*
+ * A tree charon edited before (the running kernel's, on a kexec): its
+ * stub's /memreserve/ is dropped and not kept out, the firmware's stays.
+ */
+static void test_fdt_edit_old_stub(void **state)
+{
+	struct tl_dtb_opts o;
+	struct charon_fdt_edit e = { 0 };
+	struct charon_err err = { "" };
+	struct charon_layout l = { 0 };
+	void *f, *once, *twice;
+	const fdt64_t *rec;
+	size_t len, olen;
+	uint64_t a, s;
+	int n;
+
+	(void)state;
+	tl_dtb_defaults(&o);
+	o.rsv_start = 0x1000;
+	o.rsv_size = 0x2000;
+	f = tl_dtb(&o, &len);
+	e.stub.start = 0x7fffa000;
+	e.stub.size = 0x6000;
+	CHECK(charon_fdt_edit("1.dtb", f, &e, &once, &olen, &err));
+	assert_int_equal(fdt_num_mem_rsv(once), 2);
+	CHECK(charon_fdt_keepouts("1.dtb", once, &l, &err));
+	assert_int_equal(l.nr_seg, 1);
+	assert_int_equal(l.seg[0].addr, 0x1000);
+
+	e.stub.start = 0x7fff4000;
+	CHECK(charon_fdt_edit("2.dtb", once, &e, &twice, &olen, &err));
+	assert_int_equal(fdt_num_mem_rsv(twice), 2);
+	CHECK(fdt_get_mem_rsv(twice, 0, &a, &s));
+	assert_int_equal(a, 0x1000);
+	CHECK(fdt_get_mem_rsv(twice, 1, &a, &s));
+	assert_int_equal(a, 0x7fff4000);
+	assert_int_equal(s, 0x6000);
+	rec = fdt_getprop(twice, fdt_path_offset(twice, "/chosen"),
+			  CHARON_FDT_STUB_PROP, &n);
+	assert_non_null(rec);
+	assert_int_equal(n, 16);
+	assert_int_equal(fdt64_ld(&rec[0]), 0x7fff4000);
+	assert_int_equal(fdt64_ld(&rec[1]), 0x6000);
+	free(twice);
+
+	/* no stub this time: the old entry and the property both go */
+	e.stub.size = 0;
+	CHECK(charon_fdt_edit("3.dtb", once, &e, &twice, &olen, &err));
+	assert_int_equal(fdt_num_mem_rsv(twice), 1);
+	assert_null(fdt_getprop(twice, fdt_path_offset(twice, "/chosen"),
+				CHARON_FDT_STUB_PROP, NULL));
+	free(twice);
+	free(once);
+	free(f);
+}
+
 static void test_fdt_edit(void **state)
 {
 	struct tl_dtb_opts o;
@@ -948,6 +1004,7 @@ int tl_run_fdt_tests(void)
 		cmocka_unit_test(test_fdt_memory),
 		cmocka_unit_test(test_fdt_bad),
 		cmocka_unit_test(test_fdt_edit),
+		cmocka_unit_test(test_fdt_edit_old_stub),
 	};
 	const struct CMUnitTest plan[] = {
 		cmocka_unit_test(test_plan_arm64),

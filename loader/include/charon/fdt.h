@@ -34,7 +34,16 @@ struct charon_fdt_edit {
 	uint64_t initrd_end;
 	struct charon_mem_range rsv[CHARON_FDT_MAX_RSV];	/* to add */
 	unsigned int nr_rsv;
+	/*
+	 * the stub's range (size 0: none): a /memreserve/ entry, recorded
+	 * in /chosen as CHARON_FDT_STUB_PROP so that the next edit of this
+	 * tree (a kexec from the kernel it booted) drops it again
+	 */
+	struct charon_mem_range stub;
 };
+
+/* /chosen property: <u64 start, u64 size> of the stub's /memreserve/ */
+#define CHARON_FDT_STUB_PROP	"charon,stub"
 
 int charon_fdt_check(const char *name, const void *fdt, size_t len,
 		     struct charon_err *err);
