@@ -264,12 +264,11 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 	char sname[CHARON_SEG_NAME_LEN];
 	uint64_t addr, size;
 	const char *nn;
-	int i, n, rm, node, ac, sc, rc;
+	int i, n, rm, node, ac, sc, rc, old = old_stub_rsv(fdt);
 
 	n = fdt_num_mem_rsv(fdt);
 	for (i = 0; i < n; i++) {
-		if (i == old_stub_rsv(fdt) ||
-		    fdt_get_mem_rsv(fdt, i, &addr, &size)) {
+		if (i == old || fdt_get_mem_rsv(fdt, i, &addr, &size)) {
 			continue;
 		}
 		snprintf(sname, sizeof(sname), "memreserve[%d]", i);
@@ -641,7 +640,7 @@ int charon_fdt_edit(const char *name, const void *fdt,
 	size_t room = charon_fdt_edit_room(fdt, e);
 	unsigned int i;
 	void *buf;
-	int rc;
+	int rc, old;
 
 	/*
 	 * fdt_open_into() moves a tree with ordered blocks whole, padding
@@ -666,8 +665,9 @@ int charon_fdt_edit(const char *name, const void *fdt,
 		return charon_errf(err, -ENOMEM, "dtb: %s: out of memory", name);
 	}
 	rc = fdt_open_into(fdt, buf, (int)room);
-	if (!rc && old_stub_rsv(buf) >= 0) {
-		rc = fdt_del_mem_rsv(buf, old_stub_rsv(buf));
+	old = rc ? -1 : old_stub_rsv(buf);
+	if (old >= 0) {
+		rc = fdt_del_mem_rsv(buf, old);
 	}
 	if (!rc) {
 		rc = set_chosen(buf, e);
