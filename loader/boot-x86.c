@@ -170,19 +170,13 @@ static int live_ram(const struct charon_boot_opts *o, struct charon_boot *b,
 		    struct charon_err *err)
 {
 	const struct charon_mem_range *r;
-	uint64_t a, end;
 	unsigned int i;
 	int rc;
 
 	for (i = 0; i < o->live->nr_ram; i++) {
 		r = &o->live->ram[i];
-		a = r->start > RAM_MIN ? r->start : RAM_MIN;
-		end = r->start + r->size < RAM_END ? r->start + r->size :
-		      RAM_END;
-		if (a >= end) {
-			continue;
-		}
-		rc = charon_layout_add_ram(&b->layout, a, end - a, err);
+		rc = charon_layout_add_ram_clip(&b->layout, r->start, r->size,
+						RAM_MIN, RAM_END, err);
 		if (rc) {
 			return rc;
 		}
@@ -191,8 +185,8 @@ static int live_ram(const struct charon_boot_opts *o, struct charon_boot *b,
 }
 
 /*
- * The layout: RAM [1 MiB, 4 GiB) of the map (kexec: of /proc/iomem); the stub fixed or as high as
- * it fits; the backup destination fixed; then the kernel, initrd,
+ * The layout: RAM [1 MiB, 4 GiB) of the map (kexec: of /proc/iomem); the
+ * stub fixed or as high as it fits; the backup destination fixed; then the kernel, initrd,
  * boot_params and command line by charon_x86_place_boot().
  */
 static int place(const struct charon_boot_opts *o, struct charon_boot *b,

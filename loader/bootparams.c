@@ -309,7 +309,6 @@ int charon_e820_layout(const struct charon_e820 *t, uint64_t min,
 		       uint64_t max_end, struct charon_layout *l,
 		       struct charon_err *err)
 {
-	uint64_t a, end;
 	unsigned int i;
 	int rc;
 
@@ -317,18 +316,9 @@ int charon_e820_layout(const struct charon_e820 *t, uint64_t min,
 		if (t->map[i].type != CHARON_E820_RAM) {
 			continue;
 		}
-		a = t->map[i].addr;
-		end = a + t->map[i].size;
-		if (a < min) {
-			a = min;
-		}
-		if (max_end && end > max_end) {
-			end = max_end;
-		}
-		if (a >= end) {
-			continue;
-		}
-		rc = charon_layout_add_ram(l, a, end - a, err);
+		rc = charon_layout_add_ram_clip(l, t->map[i].addr,
+						t->map[i].size, min, max_end,
+						err);
 		if (rc) {
 			return rc;
 		}

@@ -91,25 +91,16 @@ static int check_grown(const struct charon_layout *l,
 		       struct charon_err *err)
 {
 	const struct charon_segment *k;
-	bool in_ram = false;
-	unsigned int i;
 
-	for (i = 0; i < l->nr_seg; i++) {
-		k = &l->seg[i];
-		if (k->place == CHARON_PLACE_KEEPOUT &&
-		    charon_overlaps(s->mem, s->memsz, k->addr, k->size)) {
-			return charon_errf(err, -ERANGE,
-					   "kexec: %s, grown to 0x%llx-byte pages [0x%llx, 0x%llx), overlaps %s [0x%llx, 0x%llx)",
-					   s->label, (ull)page, (ull)s->mem,
-					   (ull)(s->mem + s->memsz), k->name,
-					   (ull)k->addr, (ull)(k->addr + k->size));
-		}
+	k = charon_layout_keepout_at(l, s->mem, s->memsz);
+	if (k) {
+		return charon_errf(err, -ERANGE,
+				   "kexec: %s, grown to 0x%llx-byte pages [0x%llx, 0x%llx), overlaps %s [0x%llx, 0x%llx)",
+				   s->label, (ull)page, (ull)s->mem,
+				   (ull)(s->mem + s->memsz), k->name,
+				   (ull)k->addr, (ull)(k->addr + k->size));
 	}
-	for (i = 0; i < l->nr_ram; i++) {
-		in_ram |= s->mem >= l->ram[i].start &&
-			  s->mem + s->memsz <= l->ram[i].start + l->ram[i].size;
-	}
-	if (l->nr_ram && !in_ram) {
+	if (l->nr_ram && !charon_layout_in_ram(l, s->mem, s->memsz)) {
 		return charon_errf(err, -ERANGE,
 				   "kexec: %s, grown to 0x%llx-byte pages [0x%llx, 0x%llx), is not inside one RAM range",
 				   s->label, (ull)page, (ull)s->mem,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <charon/layout.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
@@ -73,6 +74,37 @@ int charon_layout_add_ram(struct charon_layout *l, uint64_t start,
 		l->nr_ram--;
 	}
 	return 0;
+}
+
+/**
+ * charon_layout_add_ram_clip() - add the part of a RAM range inside a window
+ * @l: the layout
+ * @start: first byte of the range
+ * @size: its bytes
+ * @min: the window's first byte
+ * @max_end: the window's end (0: no limit)
+ * @err: error message on failure
+ *
+ * Nothing is added when the range lies outside [@min, @max_end).
+ *
+ * Return: 0 or a negative errno code from charon_layout_add_ram().
+ */
+int charon_layout_add_ram_clip(struct charon_layout *l, uint64_t start,
+			       uint64_t size, uint64_t min, uint64_t max_end,
+			       struct charon_err *err)
+{
+	uint64_t a = start, end = start + size;
+
+	if (a < min) {
+		a = min;
+	}
+	if (max_end && end > max_end) {
+		end = max_end;
+	}
+	if (a >= end) {
+		return 0;
+	}
+	return charon_layout_add_ram(l, a, end - a, err);
 }
 
 /**
@@ -174,9 +206,16 @@ void charon_layout_ram_str(const struct charon_layout *l, char *buf,
 	}
 }
 
-/* does [start, start + size) fit in one RAM range? */
-static bool in_ram(const struct charon_layout *l, uint64_t start,
-		   uint64_t size)
+/**
+ * charon_layout_in_ram() - does [@start, @start + @size) fit in one RAM range?
+ * @l: the layout
+ * @start: first byte
+ * @size: bytes
+ *
+ * Return: true if it does.
+ */
+bool charon_layout_in_ram(const struct charon_layout *l, uint64_t start,
+			  uint64_t size)
 {
 	unsigned int i;
 
@@ -190,18 +229,35 @@ static bool in_ram(const struct charon_layout *l, uint64_t start,
 	return false;
 }
 
+/**
+ * charon_layout_keepout_at() - a keep-out overlapping [@start, @start + @size)
+ * @l: the layout
+ * @start: first byte
+ * @size: bytes; the range must not wrap
+ *
+ * Return: the first CHARON_PLACE_KEEPOUT segment that overlaps, or NULL.
+ */
+const struct charon_segment *
+charon_layout_keepout_at(const struct charon_layout *l, uint64_t start,
+			 uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nr_seg; i++) {
+		if (l->seg[i].place == CHARON_PLACE_KEEPOUT &&
+		    charon_overlaps(start, size, l->seg[i].addr,
+				    l->seg[i].size)) {
+			return &l->seg[i];
+		}
+	}
+	return NULL;
+}
+
 /* FIXED and KEEPOUT segments are where they are, placed or not */
 static bool is_placed(const struct charon_segment *s)
 {
 	return s->placed || s->place == CHARON_PLACE_FIXED ||
 	       s->place == CHARON_PLACE_KEEPOUT;
-}
-
-static bool ranges_overlap(uint64_t a, uint64_t asize, uint64_t b,
-			   uint64_t bsize)
-{
-	/* [a, a + asize) and [b, b + bsize), neither wrapping */
-	return a < b + bsize && b < a + asize;
 }
 
 /* the first placed segment other than @self overlapping [start, +size) */
@@ -215,7 +271,7 @@ conflict(const struct charon_layout *l, const struct charon_segment *self,
 		const struct charon_segment *s = &l->seg[i];
 
 		if (s != self && is_placed(s) &&
-		    ranges_overlap(start, size, s->addr, s->size)) {
+		    charon_overlaps(start, size, s->addr, s->size)) {
 			return s;
 		}
 	}
@@ -377,7 +433,7 @@ static int check_one(const struct charon_layout *l,
 				   (ull)(s->align_offset % s->align),
 				   (ull)s->align);
 	}
-	if (!in_ram(l, s->addr, s->size)) {
+	if (!charon_layout_in_ram(l, s->addr, s->size)) {
 		charon_layout_ram_str(l, ram, sizeof(ram));
 		return charon_errf(err, -ERANGE,
 				   "layout: %s [0x%llx, 0x%llx) is outside RAM %s",
@@ -401,7 +457,7 @@ static int check_overlaps(const struct charon_layout *l,
 			if (!is_placed(b) ||
 			    (a->place == CHARON_PLACE_KEEPOUT &&
 			     b->place == CHARON_PLACE_KEEPOUT) ||
-			    !ranges_overlap(a->addr, a->size, b->addr,
+			    !charon_overlaps(a->addr, a->size, b->addr,
 					    b->size)) {
 				continue;
 			}

@@ -54,6 +54,14 @@ struct charon_layout {
 
 int charon_layout_add_ram(struct charon_layout *l, uint64_t start,
 			  uint64_t size, struct charon_err *err);
+int charon_layout_add_ram_clip(struct charon_layout *l, uint64_t start,
+			       uint64_t size, uint64_t min, uint64_t max_end,
+			       struct charon_err *err);
+bool charon_layout_in_ram(const struct charon_layout *l, uint64_t start,
+			  uint64_t size);
+const struct charon_segment *
+charon_layout_keepout_at(const struct charon_layout *l, uint64_t start,
+			 uint64_t size);
 struct charon_segment *charon_layout_add(struct charon_layout *l,
 					 const char *name, uint64_t size,
 					 uint64_t align,
