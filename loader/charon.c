@@ -749,15 +749,10 @@ static int cmd_qemu(int argc, char **argv)
 	if (rc >= 0) {
 		return rc;
 	}
-	if (!q.boot.stub_path) {
-		q.boot.stub_path = getenv("CHARON_STUB");
-	}
-	if (!q.boot.stub_path || !*q.boot.stub_path) {
-		if (default_stub(q.arch, stub_default, sizeof(stub_default))) {
-			fprintf(stderr, "charon: error: cannot find the stub next to this program; use --stub\n");
-			return EXIT_RUNTIME;
-		}
-		q.boot.stub_path = stub_default;
+	rc = find_stub(q.arch, &q.boot.stub_path, stub_default,
+		       sizeof(stub_default));
+	if (rc >= 0) {
+		return rc;
 	}
 	if (make_workdir(q.workdir, workdir, sizeof(workdir), &err)) {
 		return runtime_error(&err);

@@ -100,13 +100,28 @@ const char *env_or_beside(const char *var, const char *rel, char *buf,
 	return beside_exe(rel, buf, len) ? NULL : buf;
 }
 
-/* <dir of this program>/../ARCH/charon-stub.bin */
-int default_stub(const char *arch, char *buf, size_t len)
+/*
+ * The stub when --stub did not name one (*path NULL): $CHARON_STUB if set
+ * and not empty, else <dir of this program>/../ARCH/charon-stub.bin in buf.
+ * Says so and returns EXIT_RUNTIME if there is none; -1 otherwise.
+ */
+int find_stub(const char *arch, const char **path, char *buf, size_t len)
 {
 	char rel[64];
 
+	if (!*path) {
+		*path = getenv("CHARON_STUB");
+	}
+	if (*path && **path) {
+		return -1;
+	}
 	snprintf(rel, sizeof(rel), "%s/charon-stub.bin", arch);
-	return beside_exe(rel, buf, len);
+	if (beside_exe(rel, buf, len)) {
+		fprintf(stderr, "charon: error: cannot find the stub next to this program; use --stub\n");
+		return EXIT_RUNTIME;
+	}
+	*path = buf;
+	return -1;
 }
 
 static bool is_label(const char *s, size_t n, const char *label)

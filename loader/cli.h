@@ -29,7 +29,7 @@ int bad_option(const char *cmd, int c, const struct option *opts,
 int beside_exe(const char *rel, char *buf, size_t len);
 const char *env_or_beside(const char *var, const char *rel, char *buf,
 			  size_t len);
-int default_stub(const char *arch, char *buf, size_t len);
+int find_stub(const char *arch, const char **path, char *buf, size_t len);
 bool valid_flip(const char *s, bool have_initrd, bool atags, bool x86);
 void print_layout(const struct charon_boot *b, const char *stub_file,
 		  char (*files)[PATH_MAX], FILE *f);

@@ -165,16 +165,9 @@ static bool is_ppc64(const char *arch)
 /* options that only make sense for some arches, and the hooks' labels */
 static int check_load(const char *cmd, struct load_args *l)
 {
-	static const char *const arches[] = {
-		"arm64", "arm", "x86_64", "ppc64le", "ppc64",
-	};
-	bool known = false;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
-		known |= !strcmp(l->arch, arches[i]);
-	}
-	if (!known) {
+	if (!charon_stub_arch_by_name(l->arch)) {
 		return usage_error(cmd, "--arch %s: expected arm64, arm, x86_64, ppc64le or ppc64",
 				   l->arch);
 	}
@@ -435,15 +428,10 @@ int cmd_load(int argc, char **argv)
 	if (rc >= 0) {
 		return rc;
 	}
-	if (!l.boot.stub_path) {
-		l.boot.stub_path = getenv("CHARON_STUB");
-	}
-	if (!l.boot.stub_path || !*l.boot.stub_path) {
-		if (default_stub(l.arch, stub_default, sizeof(stub_default))) {
-			fprintf(stderr, "charon: error: cannot find the stub next to this program; use --stub\n");
-			return EXIT_RUNTIME;
-		}
-		l.boot.stub_path = stub_default;
+	rc = find_stub(l.arch, &l.boot.stub_path, stub_default,
+		       sizeof(stub_default));
+	if (rc >= 0) {
+		return rc;
 	}
 	if (!l.dry_run && charon_kexec_preflight(l.root, &err)) {
 		return runtime_error(&err);
