@@ -29,9 +29,11 @@ include mk/target.mk
 all: target
 
 else
-# Every target architecture whose toolchain is installed; the rest are
-# skipped with the reason.
-all: $(addprefix build-,$(ARCHES))
+# Every target architecture whose toolchain is installed (the rest are
+# skipped with the reason), the host charon, the static charons whose
+# target libraries are fetched, and what `charon qemu --arch ppc64le`
+# needs to capture skiboot's device tree.
+all: $(addprefix build-,$(ARCHES)) host-charon
 
 build-%: $(NEWLIB_STAMP)
 	$(Q)$(MAKE) ARCH=$* SKIP_MISSING=1 target
@@ -57,6 +59,17 @@ check: deps
 check-build: host-tests system-deps $(STATIC_CHARONS) $(addprefix check-build-,$(ARCHES))
 	$(Q)$(MAKE) bench-build
 
+# Not in CI: boot every other kernel set's Debian kernels through the stub
+# in QEMU, on every arch the set has (docs/kernels.md, "Kernel sets")
+check-kernels: deps
+	$(Q)$(MAKE) check-build
+	$(Q)for s in $(OTHER_KERNEL_SETS); do \
+		echo "check-kernels: booting the $$s kernels"; \
+		CHARON_KERNEL_SET=$$s CHARON_KERNEL_SETS=$$s $(PYTHON) -m pytest \
+			-rs $(PYTEST_ARGS) -k test_debian_kernel_boots tests/system \
+			|| exit 1; \
+	done
+
 check-build-%: $(NEWLIB_STAMP) $(O)/gen/sha256_vectors.h
 	$(Q)$(MAKE) ARCH=$* target-tests
 
@@ -81,11 +94,13 @@ help:
 	@echo '  make check       build all five targets and run the whole test suite'
 	@echo
 	@echo 'Targets:'
-	@echo '  all (default)    build every target whose cross compiler is installed;'
-	@echo '                   the others are skipped with the reason'
+	@echo '  all (default)    build every target whose cross compiler is installed (the'
+	@echo '                   others are skipped with the reason) and build/host/charon'
 	@echo '  deps             scripts/install-deps: apt-install what is missing'
 	@echo '  static-charon    the charon CLI linked -static for ARCH= (default: arm64 arm'
 	@echo '                   x86_64 ppc64le): $$(O)/<arch>/charon-static'
+	@echo '  check-kernels    boot the other kernel sets ($(OTHER_KERNEL_SETS)) through the'
+	@echo '                   stub in QEMU (not in make check: slow)'
 	@echo '  bench            SHA-256 throughput, ours vs OpenSSL (ratios)'
 	@echo '  bench-callgrind  instructions per byte of our portable SHA-256'
 	@echo '  print-flags      with ARCH=: show the compiler and freestanding flags'
@@ -97,8 +112,12 @@ help:
 	@echo '  O=dir            build directory (default: build)'
 	@echo '  V=1              show full commands'
 	@echo '  PYTEST_ARGS=...  extra pytest arguments for make check (e.g. -k sha256)'
+	@echo '  KERNEL_SET=s     the Debian kernels booted: bookworm (default, Linux 6.1)'
+	@echo '                   or trixie (Linux 6.12); $$(O)/kernels/<set>/<arch>/'
+	@echo '  KERNEL_SETS=...  the sets make check runs the kernel-dependent unit tests'
+	@echo '                   against (default: bookworm trixie)'
 	@echo '  RUN_ARCH=<a>     the arch make run boots: arm64 (default), arm, x86_64,'
 	@echo '                   ppc64le; ARCH=<a> works too'
 	@echo '  RUN_APPEND=...   the kernel command line make run passes'
 
-.PHONY: all deps check check-build run bench bench-callgrind clean help
+.PHONY: all deps check check-build check-kernels run bench bench-callgrind clean help

@@ -643,6 +643,25 @@ static int arm_machine_dtb(struct qemu_args *q, const char *workdir,
 }
 
 /*
+ * What to run when the capture lacks its kernel or initramfs: commands
+ * that work as printed, with this charon's build directory.
+ */
+static const char *powernv_hint(char *buf, size_t len)
+{
+	char odir[PATH_MAX], real[PATH_MAX];
+
+	if (beside_exe("", odir, sizeof(odir)) || !realpath(odir, real)) {
+		return NULL;
+	}
+	if ((size_t)snprintf(buf, len,
+		 "give --dtb, give a little-endian ppc64 Linux vmlinux as --kernel or in $CHARON_POWERNV_KERNEL, or fetch one: %s/scripts/fetch-kernels --out %s/kernels/bookworm ppc64le; the initramfs: make -C %s O=%s %s/initramfs/ppc64le-dumpfdt.cpio.gz",
+		 CHARON_SRCDIR, real, CHARON_SRCDIR, real, real) >= len) {
+		return NULL;
+	}
+	return buf;
+}
+
+/*
  * ppc64: without --dtb, skiboot's own tree for these machine options,
  * from the cache or captured now (docs/cli.md, "ppc64").
  */
@@ -652,6 +671,7 @@ static int ppc64_machine_dtb(struct qemu_args *q, char *dtb,
 	struct charon_powernv_opts o = { 0 };
 	struct charon_powernv_capture cap;
 	char kernel[PATH_MAX], initrd[PATH_MAX], cache[PATH_MAX];
+	char hint[3 * PATH_MAX];
 	int rc;
 
 	q->boot.ppc64_stub_arch = !strcmp(q->arch, "ppc64") ?
@@ -664,12 +684,22 @@ static int ppc64_machine_dtb(struct qemu_args *q, char *dtb,
 	o.machine = q->m.machine;
 	o.memory = q->m.memory;
 	o.smp = q->m.smp;
-	o.kernel = env_or_beside("CHARON_POWERNV_KERNEL",
-				 "kernels/ppc64le/vmlinuz", kernel,
-				 sizeof(kernel));
+	/*
+	 * Any little-endian ppc64 Linux kernel can dump the tree: the one
+	 * to boot, if it is one, else the project's own.
+	 */
+	o.kernel = getenv("CHARON_POWERNV_KERNEL");
+	if (!o.kernel || !*o.kernel) {
+		o.kernel = charon_powernv_capture_kernel(q->boot.kernel_path) ?
+			   q->boot.kernel_path :
+			   env_or_beside("CHARON_POWERNV_KERNEL",
+					 "kernels/bookworm/ppc64le/vmlinuz",
+					 kernel, sizeof(kernel));
+	}
 	o.initrd = env_or_beside("CHARON_POWERNV_INITRD",
 				 "initramfs/ppc64le-dumpfdt.cpio.gz", initrd,
 				 sizeof(initrd));
+	o.hint = powernv_hint(hint, sizeof(hint));
 	o.cache_dir = env_or_beside("CHARON_CACHE", "powernv", cache,
 				    sizeof(cache));
 	if (!o.cache_dir) {
@@ -687,8 +717,8 @@ static int ppc64_machine_dtb(struct qemu_args *q, char *dtb,
 	if (cap.cached) {
 		printf("charon: skiboot's device tree: %s (cached)\n", cap.path);
 	} else {
-		printf("charon: skiboot's device tree: %s (captured in %.1f s, %zu bytes)\n",
-		       cap.path, cap.seconds, cap.size);
+		printf("charon: skiboot's device tree: %s (captured in %.1f s, %zu bytes, by booting %s)\n",
+		       cap.path, cap.seconds, cap.size, o.kernel);
 	}
 	charon_strscpy(dtb, cap.path, PATH_MAX);
 	q->boot.dtb_path = dtb;

@@ -431,6 +431,33 @@ int charon_powernv_fdt_key(const struct charon_powernv_opts *o, char *key,
 	return 0;
 }
 
+/**
+ * charon_powernv_capture_kernel() - can a kernel file dump skiboot's tree?
+ * @path: a file
+ *
+ * The capture boots a Linux kernel on powernv with a little-endian
+ * userspace (the dumpfdt initramfs): it needs a little-endian ppc64 ELF.
+ * Only the ELF header is read.
+ *
+ * Return: true for an ELF64, ELFDATA2LSB, EM_PPC64 file.
+ */
+bool charon_powernv_capture_kernel(const char *path)
+{
+	unsigned char h[20];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		return false;
+	}
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	return n == (ssize_t)sizeof(h) && !memcmp(h, ELFMAG, SELFMAG) &&
+	       h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
+	       charon_get16(h + 18, CHARON_LE) == EM_PPC64;
+}
+
 /* ---- the dump ------------------------------------------------------------ */
 
 static int hexval(char c)
@@ -796,10 +823,14 @@ int charon_powernv_fdt(const struct charon_powernv_opts *o,
 	if (!o->kernel || !o->initrd || access(o->kernel, R_OK) ||
 	    access(o->initrd, R_OK)) {
 		return charon_errf(err, -ENOENT,
-				   "powernv: capturing the device tree needs a ppc64le kernel and the dumpfdt initramfs: kernel %s, initramfs %s%s",
+				   "powernv: capturing the device tree needs a little-endian ppc64 Linux kernel and the dumpfdt initramfs: kernel %s%s, initramfs %s%s%s%s",
 				   o->kernel ? o->kernel : "(none)",
+				   o->kernel && access(o->kernel, R_OK) ?
+				   " (missing)" : "",
 				   o->initrd ? o->initrd : "(none)",
-				   " (scripts/fetch-kernels ppc64le; scripts/mkinitramfs --arch ppc64le --init-src tests/system/initramfs/dumpfdt.c)");
+				   o->initrd && access(o->initrd, R_OK) ?
+				   " (missing)" : "",
+				   o->hint ? "; " : "", o->hint ? o->hint : "");
 	}
 	rc = capture_argv(o, argv, err);
 	if (rc) {

@@ -10,7 +10,8 @@
 #   $(HOST)/tests/test-loader-ppc64  the ppc64 (vmlinux ELF, relocation,
 #                              __kcrctab, powernv) unit tests, likewise
 
-LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iloader/include
+LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iloader/include \
+	-DCHARON_SRCDIR='"$(CURDIR)"'
 LOADER_LDLIBS := -lfdt -lcrypto -lz -lelf
 HOSTAR ?= ar
 
@@ -109,3 +110,4 @@ host-tests: $(HOST)/charon $(HOST)/tests/test-loader \
 	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64
 
 .PHONY: host-tests
+

@@ -75,3 +75,22 @@ endif
 
 # what make check-build builds (tests/unit/test_static.py runs them)
 STATIC_CHARONS := $(foreach a,$(STATIC_ARCHES),$(O)/$(a)/charon-static)
+
+# Plain `make`: the static charons whose target libraries are already
+# fetched (make static-charon fetches them; make check does)
+STATIC_PRESENT := $(foreach a,$(STATIC_ARCHES),$(if $(wildcard \
+	$(O)/target-libs/$(a)/packages),$(a)))
+STATIC_ABSENT := $(filter-out $(STATIC_PRESENT),$(STATIC_ARCHES))
+
+# Plain `make` builds what a user runs on the host: charon, the static
+# charons whose libraries are here, and (with the ppc64le cross compiler)
+# the initramfs that captures skiboot's tree for charon qemu --arch ppc64*
+HAVE_PPC64LE_CC := $(shell command -v powerpc64le-linux-gnu-gcc 2>/dev/null)
+host-charon: $(HOST)/charon \
+		$(foreach a,$(STATIC_PRESENT),$(O)/$(a)/charon-static) \
+		$(if $(HAVE_PPC64LE_CC),$(POWERNV_DUMPFDT))
+	@echo "  DONE    host: $(HOST)/charon"
+	$(if $(STATIC_ABSENT),@echo "  SKIP    static charon for $(STATIC_ABSENT): target libraries not fetched (make static-charon)")
+	$(if $(HAVE_PPC64LE_CC),,@echo "  SKIP    $(POWERNV_DUMPFDT): no powerpc64le-linux-gnu-gcc (apt install gcc-powerpc64le-linux-gnu)")
+
+.PHONY: host-charon

@@ -7,12 +7,37 @@
 SYSTEM_ARCHES := arm64 arm x86_64 ppc64le
 RUN_ARCH ?= $(if $(ARCH),$(ARCH),arm64)
 
-KERNEL = $(O)/kernels/$(1)/vmlinuz
+# The kernel set: which Debian release the kernels come from (bookworm,
+# Linux 6.1; or trixie, Linux 6.12).  KERNEL_SET is what the system tests
+# and make run boot; make check also runs the kernel-dependent unit tests
+# against every set in KERNEL_SETS (docs/kernels.md, "Kernel sets").
+KERNEL_SET ?= bookworm
+KERNEL_SETS ?= bookworm trixie
+KERNEL_ARCHES := arm64 arm x86_64 ppc64le
+KERNEL = $(O)/kernels/$(KERNEL_SET)/$(1)/vmlinuz
 INITRAMFS = $(O)/initramfs/$(1).cpio.gz
+export CHARON_KERNEL_SET := $(KERNEL_SET)
+export CHARON_KERNEL_SETS := $(KERNEL_SETS)
 
-$(O)/kernels/%/vmlinuz: scripts/fetch-kernels
-	$(call msg,FETCH,Debian kernel for $*)
-	$(Q)scripts/fetch-kernels --out $(O)/kernels $*
+# the set booted: every kernel must be there
+$(O)/kernels/$(KERNEL_SET)/%/vmlinuz: scripts/fetch-kernels
+	$(call msg,FETCH,Debian $(KERNEL_SET) kernel for $*)
+	$(Q)scripts/fetch-kernels --set $(KERNEL_SET) \
+		--out $(O)/kernels/$(KERNEL_SET) $*
+
+# the other sets: a kernel the archive does not serve is recorded as
+# missing, and the tests that need it skip, naming it
+OTHER_KERNEL_SETS := $(filter-out $(KERNEL_SET),$(KERNEL_SETS))
+define other_kernel_set
+$(O)/kernels/$(1)/%/.fetched: scripts/fetch-kernels
+	$$(call msg,FETCH,Debian $(1) kernel for $$*)
+	$(Q)scripts/fetch-kernels --set $(1) --allow-missing \
+		--out $(O)/kernels/$(1) $$*
+	$(Q)touch $$@
+endef
+$(foreach s,$(OTHER_KERNEL_SETS),$(eval $(call other_kernel_set,$(s))))
+OTHER_KERNELS := $(foreach s,$(OTHER_KERNEL_SETS),$(foreach a,$(KERNEL_ARCHES),\
+	$(O)/kernels/$(s)/$(a)/.fetched))
 
 $(O)/initramfs/%.cpio.gz: scripts/mkinitramfs tests/system/initramfs/init.c
 	$(call msg,CPIO,$@)
@@ -54,7 +79,7 @@ $(O)/%/charon-stub.bin: $(NEWLIB_STAMP) FORCE
 FORCE:
 
 system-deps: $(foreach a,$(SYSTEM_ARCHES),$(call KERNEL,$(a)) $(call INITRAMFS,$(a)) \
-	$(call KEXEC_INITRAMFS,$(a)))
+	$(call KEXEC_INITRAMFS,$(a))) $(OTHER_KERNELS)
 
 # make run: build, fetch, and boot the default kernel through the stub
 RUN_CONSOLE_arm64 := ttyAMA0

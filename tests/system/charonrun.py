@@ -12,6 +12,8 @@ import time
 
 import pexpect
 
+from conftest import kernel_dir
+
 LAYOUT_RE = re.compile(r"^\s+(\w+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s", re.M)
 PROBE_RE = re.compile(
     r"PROBE: x0=(?P<x0>[0-9a-f]{16}) x1=(?P<x1>[0-9a-f]{16}) "
@@ -96,11 +98,13 @@ def built_files(build_dir, arch):
         "charon": build_dir / "host" / "charon",
         "stub": build_dir / arch / "charon-stub.bin",
         "probe": build_dir / arch / "probe.bin",
-        "kernel": build_dir / "kernels" / arch / "vmlinuz",
         "initrd": build_dir / "initramfs" / f"{arch}.cpio.gz",
     }
     for name, path in files.items():
         assert path.exists(), f"{name}: {path} missing (make check-build)"
+    # the Debian kernel of the booted set: tests that boot it ask for it
+    # (conftest.kernel_file), so a set without it skips just those
+    files["kernel_dir"] = kernel_dir(build_dir, arch)
     return files
 
 

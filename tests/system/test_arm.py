@@ -5,6 +5,7 @@ and with Debian's armmp kernel, in SVC mode and in HYP mode
 as a user would."""
 import pytest
 
+from conftest import kernel_file
 from charonrun import built_files, check_flip_refused, qemu_runner
 
 MODE_MASK, MODE_SVC, MODE_HYP = 0x1F, 0x13, 0x1A
@@ -111,9 +112,9 @@ def test_flipped_bit_is_refused(arm, charon_qemu, label):
 
 
 @pytest.mark.parametrize("hyp", [False, True], ids=["svc", "hyp"])
-def test_debian_kernel_boots(arm, charon_qemu, hyp):
+def test_debian_kernel_boots(build_dir, arm, charon_qemu, hyp):
     tag = f"charon.test={'hyp' if hyp else 'svc'}"
-    r = charon_qemu("--kernel", arm["kernel"], "--initrd", arm["initrd"],
+    r = charon_qemu("--kernel", kernel_file(build_dir, "arm"), "--initrd", arm["initrd"],
                     "--append", f"console=ttyAMA0 panic=-1 {tag}",
                     *(["--el2"] if hyp else []), timeout=600)
     assert "charon: all 3 regions verified" in r.out, r

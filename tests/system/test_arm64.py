@@ -4,6 +4,7 @@ kernel.  Each test starts QEMU through `charon qemu` exactly as a user
 would."""
 import pytest
 
+from conftest import kernel_file
 from charonrun import built_files, check_flip_refused, qemu_runner
 
 SCTLR_M, SCTLR_C = 1 << 0, 1 << 2
@@ -85,9 +86,9 @@ def test_malformed_params_are_refused(arm64, charon_qemu, what, message):
 
 
 @pytest.mark.parametrize("el", [1, 2])
-def test_debian_kernel_boots(arm64, charon_qemu, el):
+def test_debian_kernel_boots(build_dir, arm64, charon_qemu, el):
     tag = f"charon.test=el{el}"
-    r = charon_qemu("--kernel", arm64["kernel"], "--initrd", arm64["initrd"],
+    r = charon_qemu("--kernel", kernel_file(build_dir, "arm64"), "--initrd", arm64["initrd"],
                     "--append", f"console=ttyAMA0 panic=-1 {tag}",
                     *(["--el2"] if el == 2 else []), timeout=600)
     assert "charon: all 3 regions verified" in r.out, r

@@ -17,6 +17,7 @@ import shutil
 import pytest
 
 from charonrun import run
+from conftest import kernel_dir
 
 # as charon qemu runs these machines (loader/qemu.c), with the exits the
 # stub's test-exit policy uses: semihosting on arm, isa-debug-exit on x86,
@@ -53,7 +54,7 @@ class Kexec:
         self.qemu, self.console, self.machine = MACHINES[arch]
         if not shutil.which(self.qemu):
             pytest.skip(f"{self.qemu} not installed (scripts/install-deps)")
-        self.kernel = build_dir / "kernels" / arch / "vmlinuz"
+        self.kernel = kernel_dir(build_dir, arch) / "vmlinuz"
         self.initrd = build_dir / "initramfs" / f"{arch}-kexec.cpio.gz"
         for path in (self.kernel, self.initrd):
             assert path.exists(), f"{path} missing (make check-build)"

@@ -9,6 +9,7 @@ import struct
 import pytest
 
 from charonrun import qemu_runner
+from conftest import kernel_file
 
 MSR_LE = 1
 FDT_MAGIC = 0xD00DFEED
@@ -130,7 +131,7 @@ def debian(build_dir):
     files = {
         "charon": build_dir / "host" / "charon",
         "stub": build_dir / "ppc64le" / "charon-stub.bin",
-        "kernel": build_dir / "kernels" / "ppc64le" / "vmlinuz",
+        "kernel": kernel_file(build_dir, "ppc64le"),
         "initrd": build_dir / "initramfs" / "ppc64le.cpio.gz",
     }
     for name, path in files.items():

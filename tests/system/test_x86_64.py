@@ -6,6 +6,7 @@ Debian's kernel.  Each test starts QEMU through `charon qemu` exactly as
 a user would."""
 import pytest
 
+from conftest import kernel_file
 from charonrun import built_files, check_flip_refused, probe_x86, qemu_runner
 
 CR0_PG = 1 << 31
@@ -137,9 +138,9 @@ def test_kdump_backup(x86_64, charon_qemu):
 
 @pytest.mark.parametrize("machine,entry", [("q35", 64), ("pc", 64),
                                            ("q35", 32)])
-def test_debian_kernel_boots(x86_64, charon_qemu, machine, entry):
+def test_debian_kernel_boots(build_dir, x86_64, charon_qemu, machine, entry):
     tag = f"charon.test={machine}-{entry}"
-    r = charon_qemu("--machine", machine, "--kernel", x86_64["kernel"],
+    r = charon_qemu("--machine", machine, "--kernel", kernel_file(build_dir, "x86_64"),
                     "--initrd", x86_64["initrd"], "--append",
                     f"console=ttyS0 panic=-1 {tag}",
                     *(["--entry32"] if entry == 32 else []), timeout=300)

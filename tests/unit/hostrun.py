@@ -7,29 +7,39 @@ import re
 import shlex
 import subprocess
 
-from conftest import ROOT
+import warnings
 
-KERNEL_ARCHES = ("arm64", "arm", "x86_64")
+from conftest import ROOT, KERNEL_ARCHES, kernel_env, kernel_missing
 
 
-def env(build_dir):
+def env(build_dir, kset=None):
     """The environment for the test programs and the CLI: O= the build,
-    $CHARON_KERNEL_<ARCH> the fetched kernels (unless set), no
-    $CHARON_STUB (the tests name their stubs)."""
+    $CHARON_KERNEL_<ARCH> the fetched kernels of set kset (default: the
+    booted set), no $CHARON_STUB (the tests name their stubs)."""
     e = dict(os.environ)
     e["O"] = str(build_dir)
-    for arch in KERNEL_ARCHES:
-        e.setdefault("CHARON_KERNEL_" + arch.upper(),
-                     str(build_dir / "kernels" / arch / "vmlinuz"))
+    for k in [k for k in e if k.startswith("CHARON_KERNEL_")]:
+        if k not in ("CHARON_KERNEL_SET", "CHARON_KERNEL_SETS",
+                     "CHARON_KERNEL_CACHE"):
+            del e[k]
+    e.pop("CHARON_NO_KERNELS", None)
+    e.update(kernel_env(build_dir, kset))
     e.pop("CHARON_STUB", None)
     return e
 
 
-def run_unit(build_dir, name):
-    """Run the cmocka program $O/host/tests/NAME; every test must pass."""
+def run_unit(build_dir, name, kset=None, arches=KERNEL_ARCHES):
+    """Run the cmocka program $O/host/tests/NAME with set kset's kernels;
+    every test must pass (a kernel the set lacks: its cases skip, with a
+    warning naming it)."""
     exe = build_dir / "host" / "tests" / name
     assert exe.exists(), f"{exe} not built (run make host-tests)"
-    p = subprocess.run([str(exe)], cwd=build_dir, env=env(build_dir),
+    for arch in arches:
+        why = kernel_missing(build_dir, arch, kset)
+        if why:
+            warnings.warn(f"{kset} has no {arch} kernel, its cases in "
+                          f"{name} skip: {why}")
+    p = subprocess.run([str(exe)], cwd=build_dir, env=env(build_dir, kset),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=600)
     assert p.returncode == 0 and "[  PASSED  ]" in p.stdout, p.stdout

@@ -76,6 +76,16 @@ def test_missing_cross_compiler_is_skipped_and_named(tmp_path):
     for arch in ["arm64", "arm", "ppc64le", "x86_64"]:
         assert (tmp_path / "out" / arch / "libcharon-lib.a").exists(), arch
     assert not (tmp_path / "out" / "ppc64" / "libcharon-lib.a").exists()
+    # plain make builds the loader a user runs, and what charon qemu
+    # --arch ppc64le needs to capture skiboot's tree
+    charon = tmp_path / "out" / "host" / "charon"
+    assert charon.exists(), out
+    p = subprocess.run([str(charon), "--version"], stdout=subprocess.PIPE,
+                       text=True)
+    assert p.returncode == 0 and p.stdout.startswith("charon "), p.stdout
+    assert (tmp_path / "out" / "initramfs" / "ppc64le-dumpfdt.cpio.gz").exists()
+    # no target libraries in a fresh O: the static charons are named, skipped
+    assert "SKIP    static charon for arm64 arm x86_64 ppc64le" in out, out
 
 
 def test_explicit_arch_without_compiler_fails_early():

@@ -26,6 +26,7 @@ import tempfile
 
 import pytest
 
+from conftest import kernel_file
 from hostrun import charon, env
 
 
@@ -154,8 +155,8 @@ CMDLINE = "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 ro console=ttyS1,115200"
 
 
 @pytest.fixture
-def x86(build_dir):
-    files = {"kernel": build_dir / "kernels" / "x86_64" / "vmlinuz",
+def x86(build_dir, kernel_set):
+    files = {"kernel": kernel_file(build_dir, "x86_64", kernel_set),
              "stub": build_dir / "x86_64" / "charon-stub.bin"}
     need(*files.values())
     return files
@@ -326,8 +327,8 @@ def dtc(src, out):
 
 
 @pytest.fixture
-def arm64(build_dir, tmp_path):
-    files = {"kernel": build_dir / "kernels" / "arm64" / "vmlinuz",
+def arm64(build_dir, tmp_path, kernel_set):
+    files = {"kernel": kernel_file(build_dir, "arm64", kernel_set),
              "stub": build_dir / "arm64" / "charon-stub.bin"}
     need(*files.values())
     src = write(tmp_path, "virt.dts", ARM64_DTS)
@@ -449,8 +450,8 @@ KERNEL_END = 0x4321000
 
 
 @pytest.fixture
-def ppc(build_dir, tmp_path):
-    files = {"kernel": build_dir / "kernels" / "ppc64le" / "vmlinuz",
+def ppc(build_dir, tmp_path, kernel_set):
+    files = {"kernel": kernel_file(build_dir, "ppc64le", kernel_set),
              "stub": build_dir / "ppc64le" / "charon-stub.bin"}
     need(*files.values())
     cached = sorted((build_dir / "powernv").glob("*.dtb"))

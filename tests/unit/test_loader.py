@@ -16,6 +16,8 @@ import subprocess
 
 import pytest
 
+import kernelfacts
+from conftest import kernel_file
 from hostrun import charon, check_loaders, env, parse_dry_run, run_unit
 
 QEMU = "qemu-system-aarch64"
@@ -23,8 +25,9 @@ QEMU_ARM = "qemu-system-arm"
 MiB = 1 << 20
 
 
-def test_loader_unit(build_dir):
-    run_unit(build_dir, "test-loader")
+def test_loader_unit(build_dir, kernel_set):
+    run_unit(build_dir, "test-loader", kernel_set,
+             arches=("arm64", "arm"))
 
 
 # ---- crafted inputs (the same shapes as tests/unit/test_loader.c) --------
@@ -491,33 +494,50 @@ def test_cli_inspect_zimage(build_dir, tmp_path):
     assert "a device tree (totalsize 0x0) is appended" in p.stderr
 
 
-def _real_zimage(build_dir):
-    path = pathlib.Path(env(build_dir)["CHARON_KERNEL_ARM"])
-    if not path.exists():
-        pytest.skip(f"{path}: no arm kernel (scripts/fetch-kernels arm)")
-    return path
+def _real_zimage(build_dir, kernel_set):
+    return kernel_file(build_dir, "arm", kernel_set)
 
 
-def test_cli_arm_real_kernel(build_dir, arm_inputs):
-    """Debian's armmp zImage: the numbers docs/arm.md quotes."""
-    k = _real_zimage(build_dir)
+def test_cli_arm_real_kernel(build_dir, arm_inputs, kernel_set):
+    """Debian's armmp zImage: what inspect prints and where the plan puts
+    it agree with the header, KLSZ tag and PE header read here
+    (kernelfacts.zimage) and with docs/arm.md's rule."""
+    k = _real_zimage(build_dir, kernel_set)
+    f = kernelfacts.zimage(k)
     p = charon(build_dir, "inspect", k)
     assert p.returncode == 0, p.stderr
-    assert "(with an EFI stub)" in p.stdout
-    assert "KLSZ tag" in p.stdout and "6 words" in p.stdout
-    assert "    TEXT_OFFSET 0x208000" in p.stdout
-    assert "    MALLOC_SIZE 0x10000" in p.stdout
-    assert "load, entry   0x42000000 (the decompressor runs in place)" \
-        in p.stdout
+    out = p.stdout
+    assert ("(with an EFI stub)" in out) == f["efi"]
+    assert f"KLSZ tag      at 0x{f['klsz_off']:x}, {f['klsz_words']} words" \
+        in out, out
+    assert f"decompressed size 0x{f['inflated']:x} (u32 at " \
+        f"0x{f['size_ptr']:x})" in out, out
+    assert f"    bss         0x{f['bss']:x}" in out, out
+    if f["text_offset"] is not None:
+        assert f"    TEXT_OFFSET 0x{f['text_offset']:x}" in out, out
+    if f["malloc_size"] is not None:
+        assert f"    MALLOC_SIZE 0x{f['malloc_size']:x}" in out, out
+    if f["pe_image_size"]:
+        assert f"SizeOfImage 0x{f['pe_image_size']:x}" in out, out
+    # QEMU virt's RAM, inspect's default: docs/arm.md's rule 1 applies
+    # to a multiplatform kernel of a few tens of MiB
+    z, start, end = kernelfacts.zimage_footprint(f, 0x40000000)
+    assert f"load, entry   0x{z:x} (the decompressor runs in place)" in out
+    assert f"footprint     [0x{start:x}, 0x{end:x})" in out, out
+    # loaded where kexec-tools loads it, the decompressor must copy itself
+    # over what either of kexec-tools' rules calls free
     assert re.search(r"kexec-tools, size table, .*inside the footprint",
-                     p.stdout)
+                     out), out
     assert re.search(r"kexec-tools, compression ratio 4: .*inside the "
-                     r"footprint", p.stdout)
+                     r"footprint", out), out
     p = _arm_dry_run(build_dir, dict(arm_inputs, kernel=k), "--dtb",
                      arm_inputs["dtb"])
     assert p.returncode == 0, p.stderr
     layout, _, loaders = parse_dry_run(p.stdout)
     check_loaders(layout, loaders)
-    assert layout["kernel"]["start"] == 0x42000000
-    assert layout["footprint"]["start"] == 0x40203000
+    assert layout["kernel"]["start"] == z
+    assert layout["kernel"]["size"] == f["size"] + 4
+    assert layout["footprint"]["start"] == start
+    # the initrd: the first page after the footprint
+    assert layout["initrd"]["start"] == _page_up(end)
     assert layout["initrd"]["start"] == layout["footprint"]["end"]

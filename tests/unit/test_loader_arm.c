@@ -621,15 +621,21 @@ static void test_zimage_real_kernel(void **state)
 	if (charon_zimage_load(path, &zi, &err)) {
 		fail_msg("%s", err.msg);
 	}
-	/* 6.1 armmp: EFI stub, 6-word KLSZ, multiplatform TEXT_OFFSET */
+	/*
+	 * Debian's armmp: an EFI stub and a KLSZ tag with the sizes.  The
+	 * values themselves are checked against an independent reader of
+	 * the file (tests/unit/kernelfacts.py, test_cli_arm_real_kernel);
+	 * here, what must hold for any build of the flavour.
+	 */
 	assert_int_equal(tl_nr_warnings, 0);
 	assert_true(zi.efi);
 	assert_true(zi.run_exact);
 	assert_true(zi.has_sizes);
-	assert_int_equal(zi.klsz_words, 6);
-	assert_int_equal(zi.text_offset, 0x208000);
-	assert_int_equal(zi.malloc_size, 0x10000);
-	assert_true(zi.inflated > 3 * zi.size);
+	assert_true(zi.klsz_words >= 6);
+	assert_int_equal((zi.text_offset - CHARON_ZIMAGE_TEXT_OFFSET_MIN) %
+			 0x10000, 0);
+	assert_true(zi.malloc_size > 0);
+	assert_true(zi.inflated > 2 * zi.size);
 	assert_true(zi.run_size > zi.size);
 	assert_true(zi.table_off < zi.size_ptr);
 	CHECK(charon_zimage_place(path, &zi, RAM, RAM_END, RAM + MiB(1), &fp,
@@ -643,11 +649,16 @@ static void test_zimage_real_kernel(void **state)
 		      (unsigned long long)fp.end,
 		      (unsigned long long)fp.kernel_lo,
 		      (unsigned long long)fp.kernel_end);
+	/* docs/arm.md: rule 1 for a kernel that ends below base + 32 MiB */
+	assert_true(RAM + zi.text_offset + zi.inflated + zi.bss <=
+		    RAM + MiB(32));
 	assert_int_equal(fp.load, RAM + MiB(32));
 	assert_false(fp.relocates);
-	assert_int_equal(fp.start, RAM + 0x203000);
-	assert_int_equal(fp.kernel_end, RAM + 0x208000 + zi.inflated + zi.bss);
-	assert_int_equal(fp.end, RAM + MiB(32) + zi.run_size + 0x10000);
+	assert_int_equal(fp.start, RAM + zi.text_offset -
+			 CHARON_ZIMAGE_KERNEL_PGDIR);
+	assert_int_equal(fp.kernel_end, RAM + zi.text_offset + zi.inflated +
+			 zi.bss);
+	assert_int_equal(fp.end, RAM + MiB(32) + zi.run_size + zi.malloc_size);
 
 	/* where kexec-tools loads it, it copies itself past the kernel,
 	 * over what either kexec-tools rule calls free */
@@ -1124,7 +1135,7 @@ static void test_plan_arm_real_kernel(void **state)
 		fail_msg("prepare: %s", err.msg);
 	}
 	i = charon_boot_seg_find(&b, "initrd");
-	assert_int_equal(b.seg[0].addr, RAM + MiB(32));
+	assert_int_equal(b.seg[0].addr, b.kernel.arm.fp.load);
 	assert_int_equal(b.seg[0].len, b.kernel.arm.zimage.size + 4);
 	assert_int_equal(i->addr, b.kernel.arm.fp_end);
 	assert_true(i->addr >= b.kernel.arm.fp.kernel_end);

@@ -422,7 +422,8 @@ static void test_real_kernel(void **state)
 	assert_true(img.mem_size > img.load[0].filesz);
 	assert_true(img.mem_size % 8 == 0 || img.mem_size > MiB(16));
 	assert_true(img.run0);
-	assert_true(img.relocatable && img.nr_rela > 100000);
+	/* how many: test_loader_ppc64.py counts them with readelf */
+	assert_true(img.relocatable && img.nr_rela > 0);
 	assert_true(img.self_relocating && img.has_symtab);
 	assert_true(img.sym_run_at_load == CHARON_PPC64_RUN_AT_LOAD);
 	assert_true(img.sym_end_interrupts != CHARON_PPC64_NO_SYM &&

@@ -30,7 +30,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, kernel_file
 from hostrun import run_unit
 
 QEMU = "qemu-system-ppc64"
@@ -65,16 +65,13 @@ def _need(tool, pkg):
         pytest.fail(f"{tool} not found: install {pkg} (scripts/install-deps)")
 
 
-def _kernel(build_dir):
-    k = os.environ.get("CHARON_KERNEL_PPC64LE") or str(
-        build_dir / "kernels" / "ppc64le" / "vmlinuz")
-    if not os.path.exists(k):
-        pytest.skip(f"{k}: no ppc64le kernel (scripts/fetch-kernels ppc64le)")
-    return k
+def _kernel(build_dir, kernel_set):
+    return str(kernel_file(build_dir, "ppc64le", kernel_set))
 
 
-def test_loader_ppc64_unit(build_dir):
-    run_unit(build_dir, "test-loader-ppc64")
+def test_loader_ppc64_unit(build_dir, kernel_set):
+    run_unit(build_dir, "test-loader-ppc64", kernel_set,
+             arches=("ppc64le",))
 
 
 # ---- ELF facts through binutils, independently of the library -----------
@@ -185,10 +182,10 @@ def _merge(ranges):
     return out
 
 
-def test_real_kernel_facts(build_dir, tmp_path):
+def test_real_kernel_facts(build_dir, tmp_path, kernel_set):
     """What the library reads agrees with readelf and nm; every relocation
     of --prerelocate's output is what readelf's table says."""
-    k = _kernel(build_dir)
+    k = _kernel(build_dir, kernel_set)
     info = _kv(_run([_tool(build_dir), "--info", k]))
     hdr = _run(["readelf", "-hW", k])
     entry = int(re.search(r"Entry point address:\s+(0x[0-9a-f]+)", hdr)[1],
@@ -561,7 +558,8 @@ def test_skiboot_starts_stub_elf(build_dir, tmp_path, endian, p_offset, smp):
 # ---- the FDT capture -------------------------------------------------------
 
 def test_powernv_fdt_capture(build_dir, tmp_path):
-    kernel = _kernel(build_dir)
+    # a QEMU boot: the booted set only
+    kernel = _kernel(build_dir, None)
     _need(CROSS["le"] + "gcc", "gcc-powerpc64le-linux-gnu "
           "libc6-dev-ppc64el-cross")
     _need(QEMU, "qemu-system-ppc")

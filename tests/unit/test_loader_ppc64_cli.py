@@ -10,6 +10,7 @@ the stub ELF (-kernel) and the entry block and parameter block in it,
 the edited tree, and the options ppc64 refuses or alone takes.
 """
 import hashlib
+import pathlib
 import re
 import shutil
 import struct
@@ -17,7 +18,9 @@ import subprocess
 
 import pytest
 
-from hostrun import charon, check_loaders, parse_dry_run
+import kernelfacts
+from conftest import kernel_file
+from hostrun import charon, check_loaders, env, parse_dry_run
 
 ARCHES = ["ppc64le", "ppc64"]
 KERNEL_ADDR = 0x20000000
@@ -314,29 +317,11 @@ def test_cli_ppc64_inspect(build_dir, ppc):
     assert "firmware entry at 0x130" in out
 
 
-def _alloc_rela_entries(path):
-    """The entries of every SHF_ALLOC SHT_RELA section of an ELF, as
-    binutils' readelf (not our libelf reader) sees them."""
-    out = subprocess.run(["readelf", "-SW", str(path)], check=True,
-                         stdout=subprocess.PIPE, text=True).stdout
-    n = 0
-    for m in re.finditer(r"^\s*\[\s*\d+\]\s+\S+\s+RELA\s+[0-9a-f]+\s+"
-                         r"[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+(\S*)",
-                         out, re.M):
-        size, entsize, flags = int(m.group(1), 16), int(m.group(2), 16), \
-            m.group(3)
-        if "A" in flags and entsize:
-            n += size // entsize
-    return n
-
-
-def test_cli_ppc64_debian_prerelocate(build_dir, tmp_path):
+def test_cli_ppc64_debian_prerelocate(build_dir, tmp_path, kernel_set):
     """Debian's vmlinux, relocated here for its base: the __kcrctab rule
     finds plain CRCs, and the bytes differ from the unrelocated image
     exactly where .rela.dyn says (one RELATIVE entry checked)."""
-    k = build_dir / "kernels" / "ppc64le" / "vmlinuz"
-    if not k.exists():
-        pytest.skip(f"{k}: no ppc64le kernel (scripts/fetch-kernels)")
+    k = kernel_file(build_dir, "ppc64le", kernel_set)
     f = {"arch": "ppc64le", "kernel": k,
          "stub": build_dir / "ppc64le" / "charon-stub.bin",
          "dtb": tmp_path / "powernv.dtb", "workdir": tmp_path / "a"}
@@ -355,7 +340,7 @@ def test_cli_ppc64_debian_prerelocate(build_dir, tmp_path):
     assert base == la["kernel"]["start"] and base % 0x10000 == 0
     # the count, from readelf: every allocated RELA section's entries
     # (the rule found plain CRCs, so it skips none of them)
-    want = _alloc_rela_entries(k)
+    want = kernelfacts.alloc_rela_entries(k)
     assert want > 0
     assert f"prerelocated for 0x{base:x}: {want} relocations; " \
         "__kcrctab: clean" in rel.stdout, rel.stdout
@@ -375,3 +360,60 @@ def test_cli_ppc64_debian_prerelocate(build_dir, tmp_path):
     want = (addend + base) % (1 << 64)
     assert got == want, (hex(got), hex(want))
     assert struct.unpack_from("<Q", a, where - 0xc000000000000000)[0] != got
+
+
+def _qemu_env(build_dir, **kw):
+    e = env(build_dir)
+    e.pop("CHARON_POWERNV_KERNEL", None)
+    e.pop("CHARON_POWERNV_INITRD", None)
+    e.update({k: str(v) for k, v in kw.items()})
+    return e
+
+
+def test_cli_ppc64_capture_with_the_users_kernel(build_dir, tmp_path):
+    """No --dtb and an empty cache: skiboot's tree is captured by booting
+    the kernel the user gave (a ppc64el vmlinux elsewhere than the
+    project's own), not the project's."""
+    k = tmp_path / "my-vmlinux"
+    shutil.copyfile(kernel_file(build_dir, "ppc64le"), k)
+    p = subprocess.run(
+        [str(build_dir / "host" / "charon"), "qemu", "--arch", "ppc64le",
+         "--kernel", str(k), "--stub",
+         str(build_dir / "ppc64le" / "charon-stub.bin"), "--workdir",
+         str(tmp_path / "w"), "--dry-run"],
+        env=_qemu_env(build_dir, CHARON_CACHE=tmp_path / "cache"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert f"(captured in " in p.stdout and f"by booting {k})" in p.stdout, \
+        p.stdout
+    assert list((tmp_path / "cache").glob("*.dtb"))
+
+
+def test_cli_ppc64_capture_hint_works_as_printed(build_dir, tmp_path):
+    """A capture without its initramfs (and a kernel that cannot dump the
+    tree: the big-endian probe) names what is missing and the commands
+    that make it; the make command, pasted, works."""
+    p = subprocess.run(
+        [str(build_dir / "host" / "charon"), "qemu", "--arch", "ppc64",
+         "--kernel", str(build_dir / "ppc64" / "probe.elf"), "--stub",
+         str(build_dir / "ppc64" / "charon-stub.bin"), "--workdir",
+         str(tmp_path / "w"), "--dry-run"],
+        env=_qemu_env(build_dir, CHARON_CACHE=tmp_path / "cache",
+                      CHARON_POWERNV_INITRD=tmp_path / "none.cpio.gz"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        timeout=120)
+    assert p.returncode == 1, p
+    err = p.stderr
+    assert f"initramfs {tmp_path / 'none.cpio.gz'} (missing)" in err, err
+    m = re.search(r"the initramfs: (make -C \S+ O=\S+ \S+)$", err.strip())
+    assert m, err
+    cmd = m.group(1).split()
+    assert pathlib.Path(cmd[-1]).is_absolute(), cmd
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stdout
+    assert pathlib.Path(cmd[-1]).exists()
+    m = re.search(r"fetch one: (\S+/scripts/fetch-kernels) --out (\S+) "
+                  r"ppc64le;", err)
+    assert m and pathlib.Path(m.group(1)).exists(), err

@@ -325,8 +325,11 @@ static void test_bz_real_kernel(void **state)
 	assert_true(img.xloadflags & CHARON_X86_XLF_ABOVE_4G);
 	assert_true(img.loadflags & CHARON_X86_LOADED_HIGH);
 	assert_int_equal(img.relocatable_kernel, 1);
-	assert_int_equal(img.kernel_alignment, 0x200000);
-	assert_int_equal(img.pref_address, 0x1000000);
+	/* CONFIG_PHYSICAL_ALIGN and _START are the build's: properties only
+	 * (tests/unit/test_loader_x86.py compares the values with the file) */
+	assert_true(img.kernel_alignment >= 0x1000 &&
+		    !(img.kernel_alignment & (img.kernel_alignment - 1)));
+	assert_int_equal(img.pref_address % img.kernel_alignment, 0);
 	assert_int_equal(img.setup_size, (img.setup_sects + 1) * 512);
 	assert_true(img.pm_size > MiB(1));
 	assert_true(img.mem_size >= img.pm_size);

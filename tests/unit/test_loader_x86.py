@@ -18,6 +18,8 @@ import subprocess
 
 import pytest
 
+import kernelfacts
+from conftest import kernel_file
 from hostrun import charon, check_loaders, parse_dry_run, run_unit
 
 QEMU = "qemu-system-x86_64"
@@ -58,8 +60,9 @@ def _boot(elf, machine, mem, serial=False):
                           stderr=subprocess.STDOUT, text=True, timeout=60)
 
 
-def test_loader_x86_unit(build_dir):
-    run_unit(build_dir, "test-loader-x86")
+def test_loader_x86_unit(build_dir, kernel_set):
+    run_unit(build_dir, "test-loader-x86", kernel_set,
+             arches=("x86_64",))
 
 
 # 32-bit code: at offset 0 "exit 5"; at ENTRY, "exit 0x21" if ebx points
@@ -571,8 +574,22 @@ def test_cli_x86_help_and_inspect(build_dir, x86):
     out = _inspect(build_dir, x86["stub"])
     assert "charon stub image, x86_64" in out
     assert "entry2_offset 0x80" in out and "empty (as built)" in out
-    kernel = build_dir / "kernels" / "x86_64" / "vmlinuz"
-    if kernel.exists():
-        out = _inspect(build_dir, kernel)
-        assert "x86 bzImage" in out and "relocatable" in out
-        assert "KERNEL_64 CAN_BE_LOADED_ABOVE_4G" in out
+
+
+def test_cli_x86_real_kernel_inspect(build_dir, kernel_set):
+    """Debian's bzImage: inspect prints what the setup header says, read
+    here with kernelfacts.bzimage."""
+    kernel = kernel_file(build_dir, "x86_64", kernel_set)
+    f = kernelfacts.bzimage(kernel)
+    out = _inspect(build_dir, kernel)
+    assert "x86 bzImage, %d bytes, boot protocol %d.%d" % (
+        kernel.stat().st_size, f["version"] >> 8, f["version"] & 0xff) in out
+    assert f"pref_address  0x{f['pref_address']:x}\n" in out, out
+    assert f"kernel_alignment 0x{f['kernel_alignment']:x}," in out, out
+    assert f"init_size     0x{f['init_size']:x}\n" in out, out
+    assert f"cmdline_size  0x{f['cmdline_size']:x}\n" in out, out
+    assert f"setup 0x{f['setup_size']:x} bytes" in out, out
+    assert f"file offset 0x{f['setup_size']:x}, " \
+        f"0x{kernel.stat().st_size - f['setup_size']:x} bytes; footprint " \
+        f"0x{(f['init_size'] + 0xfff) & ~0xfff:x} bytes" in out, out
+    assert "relocatable" in out and "KERNEL_64 CAN_BE_LOADED_ABOVE_4G" in out

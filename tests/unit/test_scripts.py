@@ -240,7 +240,7 @@ def test_fetch_kernels_needs_a_debian_source(fk, tmp_path):
         fk.machine_sources(str(tmp_path))
 
 
-@pytest.mark.parametrize("arch,msg", [("ppc64", "not a Debian bookworm release"),
+@pytest.mark.parametrize("arch,msg", [("ppc64", "not a Debian release"),
                                       ("sparc", "unknown ARCH")])
 def test_fetch_kernels_rejects_arch(tmp_path, arch, msg):
     rc, out = run([FETCH, "--out", tmp_path, arch])
@@ -309,6 +309,42 @@ def test_fetch_kernels_offline_uses_persistent_cache(tmp_path):
     assert rc == 0 and "cached" in out, out
 
 
+def test_fetch_kernels_allow_missing_records_the_reason(tmp_path):
+    # another kernel set: a kernel that cannot be had is a warning and a
+    # file naming why, not a failure
+    env = dict(os.environ, CHARON_APT_ETC=str(_unreachable_etc(tmp_path)))
+    env.pop("CHARON_KERNEL_CACHE", None)
+    out_dir = tmp_path / "k"
+    rc, out = run([FETCH, "--set", "trixie", "--allow-missing", "--out",
+                   out_dir, "arm64"], env=env, timeout=300)
+    assert rc == 0, out
+    missing = (out_dir / "arm64" / "missing").read_text()
+    assert "arm64" in missing and "apt-get" in missing, missing
+    assert "warning: arm64: no kernel" in out, out
+    assert not (out_dir / "arm64" / "vmlinuz").exists()
+    # without --allow-missing it is an error, as for the booted set
+    rc, out = run([FETCH, "--set", "trixie", "--out", out_dir, "arm64"],
+                  env=env, timeout=300)
+    assert rc != 0, out
+
+
+def test_fetch_kernels_sets(fk, tmp_path):
+    etc = tmp_path / "etc"
+    (etc / "sources.list.d").mkdir(parents=True)
+    (etc / "sources.list").write_text(
+        "deb http://m.example/debian bookworm main\n"
+        "deb http://m.example/debian bookworm-updates main\n"
+        "deb http://s.example/debian-security bookworm-security main\n")
+    text = fk.private_sources(fk.machine_sources(str(etc)), "trixie")
+    assert "Suites: trixie\n" in text, text
+    assert "Suites: trixie-updates\n" in text, text
+    assert "Suites: trixie-security\n" in text, text
+    assert "bookworm" not in text.replace("# from", ""), text
+    rc, out = run([FETCH, "--set", "sid", "--out", tmp_path / "k", "arm64"])
+    assert rc != 0 and "unknown kernel set 'sid'" in out, out
+    assert "bookworm" in out and "trixie" in out, out
+
+
 def test_fetch_kernels_rejects_wrong_image_format(tmp_path):
     deb, _ = _fake_kernel_deb(tmp_path, abi="6.1.0-99")
     root = tmp_path / "pkg-6.1.0-99"
@@ -327,7 +363,7 @@ def test_fetch_kernels_rejects_wrong_image_format(tmp_path):
 # fetch-kernels against the real archive (slow the first time: downloads)
 
 def test_network_slow_fetch_kernels_arm64(build_dir):
-    kdir = build_dir / "kernels"
+    kdir = build_dir / "kernels" / "bookworm"
     rc, out = run([FETCH, "--out", kdir, "arm64"], timeout=1800)
     assert rc == 0, out
     image = (kdir / "arm64" / "vmlinuz").read_bytes()

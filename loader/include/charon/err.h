@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define CHARON_ERR_LEN	512
+#define CHARON_ERR_LEN	2048
 
 struct charon_err {
 	char msg[CHARON_ERR_LEN];

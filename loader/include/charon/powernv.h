@@ -73,6 +73,8 @@ struct charon_powernv_opts {
 	const char *kernel;	/* a ppc64le Linux vmlinux (console=hvc0) */
 	const char *initrd;	/* built from dumpfdt.c */
 	const char *cache_dir;	/* created if missing */
+	const char *hint;	/* how to get a missing kernel or initramfs,
+				   for the message; NULL: none */
 	unsigned int timeout;	/* seconds; 0: 600 */
 };
 
@@ -93,6 +95,7 @@ struct charon_powernv_info {
 	char stdout_path[128];	/* /chosen [linux,]stdout-path */
 };
 
+bool charon_powernv_capture_kernel(const char *path);
 int charon_powernv_fdt_key(const struct charon_powernv_opts *o, char *key,
 			   size_t key_len, char *text, size_t text_len,
 			   struct charon_err *err);
