@@ -15,16 +15,7 @@ LOADER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Iloader/incl
 LOADER_LDLIBS := -lfdt -lcrypto -lz -lelf
 HOSTAR ?= ar
 
-loader-y := err.o util.o file.o digest.o gzip.o image-arm64.o stub.o layout.o \
-	fdt.o boot.o boot-arm64.o qemu.o inspect.o
-loader-y += image-arm.o atags.o boot-arm.o
-loader-y += image-x86.o bootparams.o pvh.o boot-x86.o
-loader-y += image-ppc64.o kcrctab.o powernv.o boot-ppc64.o
-loader-y += live.o kexec.o
-# the CLI: charon.c's main and the commands
-charon-cli-y := charon.o cli.o cmd-kexec.o
-# lib/ code the host library uses, not re-implemented (lib/objects.mk)
-loader-lib-y := rela.o
+include loader/objects.mk
 
 LOADER_OBJS := $(addprefix $(HOST)/loader/,$(loader-y))
 LOADER_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,$(loader-y))
@@ -53,7 +44,8 @@ $(HOST)/charon: $(addprefix $(HOST)/loader/,$(charon-cli-y)) $(HOST)/libcharon.a
 $(HOST)/tests/loader/%.o: loader/%.c
 	$(call msg,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -MMD -MP -c -o $@ $<
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include \
+		-DCHARON_SRCDIR='"$(CURDIR)"' -MMD -MP -c -o $@ $<
 
 LOADER_TEST_SRCS := tests/unit/test_loader.c tests/unit/test_loader_fdt.c \
 	tests/unit/test_loader_arm.c tests/unit/test_loader_common.c \
@@ -66,32 +58,25 @@ $(HOST)/tests/test-loader: $(LOADER_TEST_SRCS) tests/unit/test_loader.h \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
 		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
 
-# the x86 tests need only these, and libelf to read the PVH ELF back
-LOADER_X86_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,err.o util.o \
-	file.o layout.o image-x86.o bootparams.o pvh.o)
-
+# the x86 and ppc64 tests: the same library, libelf and libfdt
 $(HOST)/tests/test-loader-x86: tests/unit/test_loader_x86.c \
 		tests/unit/test_loader_common.c tests/unit/test_loader.h \
-		$(LOADER_X86_TEST_OBJS)
-	$(call msg,HOSTLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
-		$(filter %.c %.o,$^) -lcmocka -lelf
-
-# the ppc64 tests: libelf to read ELFs back, libfdt for powernv's trees
-LOADER_PPC64_TEST_OBJS := $(addprefix $(HOST)/tests/loader/,err.o util.o \
-	file.o digest.o layout.o fdt.o image-x86.o image-ppc64.o kcrctab.o \
-	powernv.o) $(HOST)/lib/rela.o
-
-$(HOST)/tests/test-loader-ppc64: tests/unit/test_loader_ppc64.c \
-		tests/unit/test_loader_common.c tests/unit/test_loader.h \
-		$(LOADER_PPC64_TEST_OBJS)
+		$(LOADER_TEST_OBJS)
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
 		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
 
--include $(LOADER_OBJS:.o=.d) $(LOADER_TEST_OBJS:.o=.d) $(HOST)/loader/charon.d
+$(HOST)/tests/test-loader-ppc64: tests/unit/test_loader_ppc64.c \
+		tests/unit/test_loader_common.c tests/unit/test_loader.h \
+		$(LOADER_TEST_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
+		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
+
+-include $(LOADER_OBJS:.o=.d) $(LOADER_TEST_OBJS:.o=.d) \
+	$(addprefix $(HOST)/loader/,$(charon-cli-y:.o=.d))
 
 # charon qemu --arch ppc64le|ppc64 captures skiboot's device tree by
 # booting the ppc64le kernel with this initramfs (docs/cli.md, "ppc64")

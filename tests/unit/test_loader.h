@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <charon/arch.h>
+#include <charon/boot.h>
 #include <charon/layout.h>
 
 struct charon_boot_opts;
@@ -119,6 +121,14 @@ void tl_plan_files(struct tl_plan_files *p, uint8_t *stub, size_t stub_len,
 void tl_plan_files_free(struct tl_plan_files *p);
 /* options for those files: all four, a command line, test-exit */
 void tl_plan_opts(const struct tl_plan_files *p, struct charon_boot_opts *o);
+
+/* the options, for the registry's arch @name (the plan's o->arch) */
+static inline const struct charon_boot_opts *
+tl_as(struct charon_boot_opts *o, const char *name)
+{
+	o->arch = charon_arch_by_name(name);
+	return o;
+}
 /* region @i of the encoded parameter block @q: range, label, SHA-256 */
 void tl_check_region(const uint8_t *q, int i, const char *label,
 		     uint64_t start, const void *data, size_t len);

@@ -864,10 +864,10 @@ static void test_plan_arm(void **state)
 	tl_plan_opts(&pf, &o);
 	o.ram_head_reserve = MiB(1);
 	o.ram_head_name = "qemu-dtb";
-	if (charon_arm_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
-	assert_int_equal(b.arch, CHARON_ARCH_ARM);
+	assert_int_equal(b.arch->id, CHARON_ARCH_ARM);
 	k = charon_boot_seg_find(&b, "kernel");
 	i = charon_boot_seg_find(&b, "initrd");
 	d = charon_boot_seg_find(&b, "dtb");
@@ -962,9 +962,10 @@ static void test_plan_arm_atags(void **state)
 	dopt.resmem_size = 0x100000;
 	arm_files(&pf, &dopt);
 	tl_plan_opts(&pf, &o);
-	o.atags = true;
-	o.machine_type = 0x8e0;
-	if (charon_arm_prepare(&o, &b, &err)) {
+	o.arm.atags = true;
+	o.arm.machine_type = 0x8e0;
+	o.arm.machine_type_set = true;
+	if (charon_boot_prepare(tl_as(&o, "arm"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	i = charon_boot_seg_find(&b, "initrd");
@@ -1008,7 +1009,7 @@ static void test_plan_arm_atags(void **state)
 	o.ram_head_reserve = MiB(1);
 	o.ram_head_name = "qemu-dtb";
 	o.bootargs = NULL;	/* the tree has none: no ATAG_CMDLINE */
-	if (charon_arm_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	i = charon_boot_seg_find(&b, "initrd");
@@ -1035,7 +1036,7 @@ static void test_plan_arm_errors(void **state)
 	arm_files(&pf, &dopt);
 	tl_plan_opts(&pf, &o);
 	tl_catch_warnings();
-	if (charon_arm_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	assert_int_equal(b.stub_addr, 0x100000000ull - TL_STUB_MEM_SIZE);
@@ -1044,19 +1045,19 @@ static void test_plan_arm_errors(void **state)
 	charon_boot_free(&b);
 	o.stub_addr_fixed = true;
 	o.stub_addr = 0x100000000ull;
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ERANGE);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -ERANGE);
 	charon_boot_free(&b);
 	assert_string_equal(err.msg,
 			    "--stub-addr 0x100000000: the arm stub must lie below 4 GiB (32-bit physical addresses)");
 	o.stub_addr = 0xfffffffffffff000ull;	/* would wrap */
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ERANGE);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -ERANGE);
 	charon_boot_free(&b);
 	o.stub_addr = 0xffff8000;		/* straddles 4 GiB */
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ERANGE);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -ERANGE);
 	charon_boot_free(&b);
 	/* a stub inside the footprint */
 	o.stub_addr = RAM + MiB(16);
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(msg, sizeof(msg),
 		 "layout: the zImage footprint [0x40003000, 0x42120000) of %s overlaps stub [0x41000000, 0x41010000)",
@@ -1070,8 +1071,8 @@ static void test_plan_arm_errors(void **state)
 	arm_files(&pf, &dopt);
 	tl_plan_opts(&pf, &o);
 	o.initrd_path = NULL;
-	o.atags = true;		/* no room left for a DTB after it */
-	if (charon_arm_prepare(&o, &b, &err)) {
+	o.arm.atags = true;		/* no room left for a DTB after it */
+	if (charon_boot_prepare(tl_as(&o, "arm"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	assert_int_equal(b.seg[0].addr, RAM + 0x308000);
@@ -1083,7 +1084,7 @@ static void test_plan_arm_errors(void **state)
 	dopt.mem_size -= 0x1000;
 	arm_files(&pf, &dopt);
 	tl_plan_opts(&pf, &o);
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -ENOSPC);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -ENOSPC);
 	charon_boot_free(&b);
 	snprintf(msg, sizeof(msg),
 		 "zImage: %s: no load address in [0x40000000, 0x48000000) keeps the decompressor's footprint",
@@ -1098,14 +1099,14 @@ static void test_plan_arm_errors(void **state)
 	dopt.resmem_size = 0x1000;
 	arm_files(&pf, &dopt);
 	tl_plan_opts(&pf, &o);
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_msg(err, "overlaps reserved-memory/fw@0 [0x40100000, 0x40101000): the decompressor or the kernel would overwrite it");
 
 	/* an arm64 stub for an arm plan; an Image for a zImage */
 	tl_plan_opts(&pf, &o);
 	o.kernel_path = pf.initrd;
-	assert_int_equal(charon_arm_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(msg, sizeof(msg), "zImage: %s: magic at 0x24 is", pf.initrd);
 	assert_msg(err, msg);
@@ -1131,7 +1132,7 @@ static void test_plan_arm_real_kernel(void **state)
 	o.kernel_path = path;
 	o.ram_head_reserve = MiB(1);
 	o.ram_head_name = "qemu-dtb";
-	if (charon_arm_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	i = charon_boot_seg_find(&b, "initrd");
@@ -1152,7 +1153,7 @@ static void test_stub_arm(void **state)
 
 	(void)state;
 	assert_ptr_equal(charon_stub_detect(b, len),
-			 charon_stub_arch_by_name("arm"));
+			 charon_arch_by_name("arm"));
 	CHECK(charon_stub_open("arm.bin", b, len, 0, &stub, &err));
 	assert_string_equal(stub.arch->name, "arm");
 	assert_int_equal(stub.hdr.arch, CHARON_ARCH_ARM);

@@ -619,7 +619,7 @@ static void test_plan_arm64(void **state)
 	plan_files(&pf, NULL);
 	tl_plan_opts(&pf, &o);
 	o.flags = CHARON_F_VERBOSE;
-	if (charon_arm64_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm64"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	k = charon_boot_seg_find(&b, "kernel");
@@ -708,7 +708,7 @@ static void test_plan_gzip_no_initrd(void **state)
 	tl_plan_opts(&pf, &o);
 	o.initrd_path = NULL;
 	o.bootargs = NULL;
-	if (charon_arm64_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm64"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	assert_int_equal(b.nr_seg, 2);
@@ -750,7 +750,7 @@ static void test_plan_stub_addr(void **state)
 	o.stub_addr_fixed = true;
 	for (n = 0; n < 3; n++) {
 		o.stub_addr = addrs[n];
-		if (charon_arm64_prepare(&o, &b, &err)) {
+		if (charon_boot_prepare(tl_as(&o, "arm64"), &b, &err)) {
 			fail_msg("prepare at 0x%llx: %s",
 				 (unsigned long long)addrs[n], err.msg);
 		}
@@ -765,12 +765,12 @@ static void test_plan_stub_addr(void **state)
 	}
 
 	o.stub_addr = 0x30000000;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -ERANGE);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -ERANGE);
 	charon_boot_free(&b);
 	assert_string_equal(err.msg,
 			    "layout: stub [0x30000000, 0x30010000) is outside RAM [0x40000000, 0x80000000)");
 	o.stub_addr = 0x40000800;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_msg(err, "layout: stub address 0x40000800 is not 0x0 modulo 0x1000");
 	tl_plan_files_free(&pf);
@@ -789,7 +789,7 @@ static void test_plan_ram_head(void **state)
 	tl_plan_opts(&pf, &o);
 	o.ram_head_reserve = 0x100000;
 	o.ram_head_name = "qemu-dtb";
-	if (charon_arm64_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm64"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	assert_int_equal(b.seg[0].addr, 0x40200000);
@@ -797,12 +797,12 @@ static void test_plan_ram_head(void **state)
 
 	o.stub_addr_fixed = true;
 	o.stub_addr = 0x400f0000;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_string_equal(err.msg,
 			    "layout: stub [0x400f0000, 0x40100000) overlaps qemu-dtb [0x40000000, 0x40100000)");
 	o.stub_addr = 0x40100000;
-	CHECK(charon_arm64_prepare(&o, &b, &err));
+	CHECK(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err));
 	assert_int_equal(b.seg[0].addr, 0x40200000);
 	charon_boot_free(&b);
 	tl_plan_files_free(&pf);
@@ -823,7 +823,7 @@ static void test_plan_errors(void **state)
 	dopt.mem_size = 0x1000000;	/* 16 MiB: too small for 20 MiB */
 	plan_files(&pf, &dopt);
 	tl_plan_opts(&pf, &o);
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -ENOSPC);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -ENOSPC);
 	charon_boot_free(&b);
 	assert_msg(err, "layout: no room for kernel (0x1400000 bytes");
 	assert_msg(err, "in RAM [0x40000000, 0x41000000)");
@@ -834,7 +834,7 @@ static void test_plan_errors(void **state)
 	tl_write(pf.dir, "bad.dtb", "not a device tree, clearly not one, no..",
 		 40, bad, sizeof(bad));
 	o.dtb_path = bad;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(path, sizeof(path), "dtb: %s: magic at 0x0 is 0x6e6f7420", bad);
 	assert_msg(err, path);
@@ -842,21 +842,21 @@ static void test_plan_errors(void **state)
 	tl_plan_opts(&pf, &o);
 	tl_write(pf.dir, "empty", "", 0, bad, sizeof(bad));
 	o.initrd_path = bad;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(path, sizeof(path), "initrd: %s: file is empty", bad);
 	assert_string_equal(err.msg, path);
 
 	tl_plan_opts(&pf, &o);
 	o.kernel_path = pf.initrd;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(path, sizeof(path), "Image: %s: header magic at 0x38", pf.initrd);
 	assert_msg(err, path);
 
 	tl_plan_opts(&pf, &o);
 	o.stub_path = pf.kernel;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	snprintf(path, sizeof(path), "stub: %s: header magic at 0x40", pf.kernel);
 	assert_msg(err, path);
@@ -867,7 +867,7 @@ static void test_plan_errors(void **state)
 	free(img);
 	tl_plan_opts(&pf, &o);
 	o.kernel_path = bad;
-	assert_int_equal(charon_arm64_prepare(&o, &b, &err), -EINVAL);
+	assert_int_equal(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err), -EINVAL);
 	charon_boot_free(&b);
 	assert_msg(err, "big-endian kernel");
 	tl_plan_files_free(&pf);
@@ -891,7 +891,7 @@ static void test_plan_hooks(void **state)
 	plan_files(&pf, NULL);
 	tl_plan_opts(&pf, &o);
 	for (n = 0; n < sizeof(whats) / sizeof(whats[0]); n++) {
-		if (charon_arm64_prepare(&o, &b, &err)) {
+		if (charon_boot_prepare(tl_as(&o, "arm64"), &b, &err)) {
 			fail_msg("prepare: %s", err.msg);
 		}
 		assert_true(charon_boot_break_known(whats[n]));
@@ -929,7 +929,7 @@ static void test_plan_hooks(void **state)
 		}
 		charon_boot_free(&b);
 	}
-	CHECK(charon_arm64_prepare(&o, &b, &err));
+	CHECK(charon_boot_prepare(tl_as(&o, "arm64"), &b, &err));
 	assert_int_equal(charon_boot_break_params(&b, "everything", &err),
 			 -EINVAL);
 	assert_msg(err, "--break-params: unknown \"everything\"");
@@ -984,7 +984,7 @@ static void test_plan_real_kernel(void **state)
 	plan_files(&pf, NULL);
 	tl_plan_opts(&pf, &o);
 	o.kernel_path = path;
-	if (charon_arm64_prepare(&o, &b, &err)) {
+	if (charon_boot_prepare(tl_as(&o, "arm64"), &b, &err)) {
 		fail_msg("prepare: %s", err.msg);
 	}
 	assert_int_equal(b.seg[0].addr, 0x40000000 + b.kernel.arm64.text_offset);

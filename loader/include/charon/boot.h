@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A boot plan: the stub, the segments it verifies and hands over to, their
- * addresses, and the filled parameter block.  Back-ends (QEMU today; flat
- * image and kexec_load later) only decide where the bytes go.  One plan
- * type for every architecture; what only one kernel format needs lives
- * in the kernel union, selected by the plan's arch.
+ * addresses, and the filled parameter block.  charon_boot_prepare() (core/
+ * plan.c) builds one for any arch, calling that arch's operations
+ * (<charon/arch.h>) for what its formats need; back-ends (QEMU, kexec_load)
+ * only decide where the bytes go.  What only one arch's kernel needs lives
+ * in the kernel union, what only one arch's options say in the options'
+ * sub-struct of that arch.
  */
 #ifndef CHARON_BOOT_H
 #define CHARON_BOOT_H
@@ -14,6 +16,7 @@
 #include <stdint.h>
 
 #include <abi/params.h>
+#include <charon/arch.h>
 #include <charon/bootparams.h>
 #include <charon/err.h>
 #include <charon/fdt.h>
@@ -26,7 +29,41 @@
 #include <charon/powernv.h>
 #include <charon/stub.h>
 
+/* arm: hand over an ATAG list (r1 = machine_type) instead of the DTB */
+struct charon_arm_opts {
+	bool atags;
+	uint32_t machine_type;
+	bool machine_type_set;		/* given: only with atags */
+};
+
+/*
+ * x86_64: the machine's memory map (RAM for the layout, and the e820
+ * table in boot_params), the 32-bit boot protocol instead of the 64-bit
+ * one, the kdump backup region (backup_len 0: none), the isa-debug-exit
+ * port for test-exit (0: 0xf4)
+ */
+struct charon_x86_opts {
+	struct charon_e820 e820;
+	const char *e820_name;		/* the map, in messages */
+	bool entry32;
+	uint64_t backup_src;
+	uint64_t backup_dst;
+	uint64_t backup_len;
+	const char *backup_spec;	/* SRC,DST,LEN as given, for messages */
+	uint16_t exit_port;
+};
+
+/*
+ * ppc64: the kernel runs where it is loaded (its "run0" word becomes 1);
+ * its relocations are applied here for the kernel base
+ */
+struct charon_ppc64_opts {
+	bool run_at_load;
+	bool prerelocate;
+};
+
 struct charon_boot_opts {
+	const struct charon_arch *arch;	/* from the registry; required */
 	const char *stub_path;
 	const char *kernel_path;
 	const char *initrd_path;	/* NULL: none */
@@ -43,38 +80,20 @@ struct charon_boot_opts {
 	 */
 	uint64_t ram_head_reserve;
 	const char *ram_head_name;
-	/* arm: hand over an ATAG list (r1 = machine_type) instead of the DTB */
-	bool atags;
-	uint32_t machine_type;
 	/*
-	 * x86_64: the machine's memory map (RAM for the layout, and the
-	 * e820 table in boot_params); enter the kernel through the 32-bit
-	 * boot protocol instead of the 64-bit one; the kdump backup region
-	 * (backup_len 0: none); the isa-debug-exit port for test-exit.
+	 * QEMU loads the segments, before the machine's firmware runs: keep
+	 * out what both use then (powernv: skiboot.lid, QEMU's tree)
 	 */
-	const struct charon_e820 *e820;
-	const char *e820_name;		/* the map, in messages */
-	bool entry32;
-	uint64_t backup_src;
-	uint64_t backup_dst;
-	uint64_t backup_len;
-	uint16_t exit_port;
-	/*
-	 * ppc64: which stub (CHARON_ARCH_PPC64LE or CHARON_ARCH_PPC64); the
-	 * kernel runs where it is loaded (its "run0" word becomes 1); its
-	 * relocations are applied here for the kernel base; QEMU loads the
-	 * segments before skiboot boots (keep out what both use then)
-	 */
-	uint16_t ppc64_stub_arch;
-	bool run_at_load;
-	bool prerelocate;
-	bool powernv_qemu;
+	bool qemu;
+	struct charon_arm_opts arm;
+	struct charon_x86_opts x86;
+	struct charon_ppc64_opts ppc64;
 	/*
 	 * charon load (kexec_load(2)), NULL otherwise: the running system.
 	 * RAM comes from its /proc/iomem, not the tree's /memory nodes or
-	 * o->e820's RAM, and its keep-outs are avoided; x86_64: its RSDP
-	 * and serial port go into boot_params and the console; ppc64: its
-	 * OPAL addresses win over the tree's, and the stub goes anywhere
+	 * the e820 map's RAM, and its keep-outs are avoided; x86_64: its
+	 * RSDP and serial port go into boot_params and the console; ppc64:
+	 * its OPAL addresses win over the tree's, and the stub goes anywhere
 	 * (the kernel enters its first byte; skiboot does not start it).
 	 */
 	const struct charon_live *live;
@@ -103,8 +122,9 @@ struct charon_boot_arm {
 	struct charon_zimage zimage;	/* data: moved to seg[0] */
 	struct charon_zimage_fp fp;
 	uint64_t fp_end;	/* footprint end, page aligned */
-	bool atags;		/* r2 is an ATAG list, not the DTB */
 	uint32_t machine_type;	/* r1 */
+	unsigned int nr_dt_keepouts;	/* the tree's, first in the layout */
+	const char *cmdline;	/* ATAG mode: the command line (in dtb) */
 };
 
 /* COM1, the console of QEMU's pc and q35 (and of most PCs) */
@@ -125,7 +145,7 @@ struct charon_boot_ppc64 {
 	bool opal_live;			/* ... from /proc/device-tree */
 	bool prerelocated;
 	struct charon_kcrctab kcrctab;	/* the rule --prerelocate applied */
-	uint64_t p_offset;		/* the stub ELF's: stub_addr - 0x20000000 */
+	uint64_t p_offset;	/* the stub ELF's: stub_addr - 0x20000000 */
 };
 
 /* the x86_64 kernel: a bzImage, where its pieces went, the memory map */
@@ -137,10 +157,11 @@ struct charon_boot_x86 {
 	uint64_t backup_src;		/* kdump backup, len 0: none */
 	uint64_t backup_dst;
 	uint64_t backup_len;
+	const char *cmdline;		/* as it goes to the cmdline segment */
 };
 
 struct charon_boot {
-	uint16_t arch;		/* CHARON_ARCH_*: which kernel member */
+	const struct charon_arch *arch;	/* the ops that built it */
 	struct charon_stub stub;
 	uint64_t stub_addr;
 	uint64_t stub_size;	/* mem_size: the range the stub owns */
@@ -153,66 +174,48 @@ struct charon_boot {
 	struct charon_boot_seg seg[CHARON_BOOT_MAX_SEGS];
 	unsigned int nr_seg;
 	struct charon_layout layout;
+	struct charon_fdt_edit edit;	/* the DTB's edits, when one is made */
 	struct charon_fdt_console console;
 	uint32_t psci;		/* CHARON_PSCI_* */
 	struct charon_params params;	/* host byte order */
 };
 
-int charon_arm64_prepare(const struct charon_boot_opts *o,
-			 struct charon_boot *b, struct charon_err *err);
-int charon_arm_prepare(const struct charon_boot_opts *o,
-		       struct charon_boot *b, struct charon_err *err);
-int charon_x86_prepare(const struct charon_boot_opts *o,
-		       struct charon_boot *b, struct charon_err *err);
-int charon_ppc64_prepare(const struct charon_boot_opts *o,
-			 struct charon_boot *b, struct charon_err *err);
-int charon_ppc64_stub_file(const struct charon_boot *b, void **out,
-			   size_t *out_len, struct charon_err *err);
-int charon_x86_pvh_stub(const struct charon_boot *b, void **out,
-			size_t *out_len, struct charon_err *err);
+int charon_boot_prepare(const struct charon_boot_opts *o,
+			struct charon_boot *b, struct charon_err *err);
+void charon_boot_free(struct charon_boot *b);
 
-/* shared by the per-arch plans (boot.c) */
+/* steps the arches share, for their operations (core/plan.c) */
 struct charon_boot_seg *charon_boot_add_seg(struct charon_boot *b,
 					    const char *label,
 					    const char *src, uint8_t *data,
 					    size_t len);
-int charon_boot_read_stub(const struct charon_boot_opts *o,
-			  struct charon_boot *b, uint16_t arch,
-			  struct charon_err *err);
-int charon_boot_read_initrd(const struct charon_boot_opts *o,
-			    struct charon_boot *b, struct charon_err *err);
-int charon_boot_read_dtb(const struct charon_boot_opts *o,
-			 const struct charon_boot *b, uint8_t **dtb,
-			 size_t *len, struct charon_err *err);
+struct charon_boot_seg *charon_boot_seg_find(struct charon_boot *b,
+					     const char *label);
 int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 		     bool ram, struct charon_err *err);
-int charon_boot_machine(const struct charon_boot_opts *o,
-			struct charon_boot *b, const uint8_t *dtb,
-			struct charon_err *err);
+int charon_boot_dt_machine(const struct charon_boot_opts *o,
+			   struct charon_boot *b, const uint8_t *dtb,
+			   struct charon_err *err);
 struct charon_segment *charon_boot_ram_head(const struct charon_boot_opts *o,
 					    struct charon_boot *b,
 					    struct charon_err *err);
 struct charon_segment *charon_boot_add_stub(const struct charon_boot_opts *o,
 					    struct charon_boot *b,
 					    struct charon_err *err);
+int charon_boot_add_initrd(struct charon_boot *b, struct charon_err *err);
 int charon_boot_dtb_room(const struct charon_boot_opts *o,
 			 struct charon_boot *b, const uint8_t *dtb,
-			 struct charon_fdt_edit *edit, size_t *room,
-			 struct charon_err *err);
+			 size_t *room, struct charon_err *err);
 int charon_boot_make_dtb(const struct charon_boot_opts *o,
 			 struct charon_boot *b, const uint8_t *dtb,
-			 struct charon_fdt_edit *edit, struct charon_err *err);
-int charon_boot_fill_params(const struct charon_boot_opts *o,
-			    struct charon_boot *b, struct charon_err *err);
+			 struct charon_err *err);
+void charon_boot_encode(struct charon_boot *b);
 
-struct charon_boot_seg *charon_boot_seg_find(struct charon_boot *b,
-					     const char *label);
+/* test hooks that damage a plan on purpose (core/hooks.c) */
 bool charon_boot_break_known(const char *what);
 int charon_boot_break_params(struct charon_boot *b, const char *what,
 			     struct charon_err *err);
 int charon_boot_flip_bit(struct charon_boot *b, const char *spec,
 			 struct charon_err *err);
-void charon_boot_encode(struct charon_boot *b);
-void charon_boot_free(struct charon_boot *b);
 
 #endif /* CHARON_BOOT_H */

@@ -103,6 +103,7 @@ int charon_e820_build(const char *name, const struct charon_e820_entry *in,
 		      struct charon_err *err);
 int charon_qemu_x86_machine_parse(const char *s,
 				  enum charon_qemu_x86_machine *m);
+unsigned int charon_qemu_x86_e820_flags(const char *cpu);
 int charon_e820_qemu(enum charon_qemu_x86_machine m, uint64_t ram_size,
 		     unsigned int flags, struct charon_e820 *out,
 		     struct charon_err *err);

@@ -151,9 +151,6 @@ int charon_x86_image_load(const char *path, struct charon_x86_image *img,
 void charon_x86_image_free(struct charon_x86_image *img);
 const uint8_t *charon_x86_image_pm(const struct charon_x86_image *img);
 
-int charon_x86_pick(const struct charon_layout *l, const char *name,
-		    uint64_t size, uint64_t align, bool high, uint64_t min,
-		    uint64_t max_end, uint64_t *addr, struct charon_err *err);
 int charon_x86_kernel_add(struct charon_layout *l,
 			  const struct charon_x86_image *img, bool entry32,
 			  uint64_t limit, struct charon_x86_kernel_place *out,

@@ -67,9 +67,19 @@ struct charon_segment *charon_layout_add(struct charon_layout *l,
 					 uint64_t align,
 					 enum charon_place place,
 					 struct charon_err *err);
+struct charon_segment *charon_layout_add_at(struct charon_layout *l,
+					    const char *name, uint64_t size,
+					    uint64_t align,
+					    enum charon_place place,
+					    uint64_t addr,
+					    struct charon_err *err);
 struct charon_segment *charon_layout_find(struct charon_layout *l,
 					  const char *name);
 int charon_layout_place(struct charon_layout *l, struct charon_err *err);
+int charon_layout_pick(const struct charon_layout *l, const char *name,
+		       uint64_t size, uint64_t align, bool high, uint64_t min,
+		       uint64_t max_end, uint64_t *addr,
+		       struct charon_err *err);
 int charon_layout_check(const struct charon_layout *l,
 			struct charon_err *err);
 void charon_layout_ram_str(const struct charon_layout *l, char *buf,

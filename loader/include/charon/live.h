@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <charon/arch.h>
 #include <charon/bootparams.h>
 #include <charon/err.h>
 #include <charon/layout.h>
@@ -52,11 +53,6 @@ struct charon_live {
 	uint64_t opal_base, opal_entry;
 };
 
-enum charon_live_arch {
-	CHARON_LIVE_DT,		/* arm64, arm: RAM and keep-outs only */
-	CHARON_LIVE_X86,
-	CHARON_LIVE_PPC64,
-};
 
 int charon_live_path(const char *root, const char *path, char *buf,
 		     size_t len, struct charon_err *err);

@@ -8,7 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <charon/arch.h>
 #include <charon/err.h>
+
+struct charon_boot_opts;
 
 /* a growable, NULL-terminated argument vector */
 struct charon_argv {
@@ -52,7 +55,25 @@ struct charon_qemu_load {
 	bool set_pc;		/* cpu-num=0 */
 };
 
-int charon_qemu_defaults(const char *arch, struct charon_qemu_machine *m);
+/*
+ * QEMU's arm boot code loads the machine's own DTB at the start of RAM
+ * even without -kernel (for firmware); virt's is 1 MiB.  The layout keeps
+ * out of it.
+ */
+#define CHARON_QEMU_DTB_RESERVE	((uint64_t)1 << 20)
+
+/* what charon qemu knows of the run before the plan (arch.h: qemu_machine) */
+struct charon_qemu_run {
+	struct charon_qemu_machine m;
+	const char *workdir;
+	char dtb[4096];		/* a tree the machine step dumped or found */
+	char log[4096];		/* QEMU's output while it did */
+	char machine_name[96];	/* the machine, for messages */
+	bool usage_error;	/* the failure is the options': exit 2 */
+};
+
+void charon_qemu_defaults(const struct charon_arch *a,
+			  struct charon_qemu_machine *m);
 int charon_qemu_base_argv(const struct charon_qemu_machine *m,
 			  const char *dumpdtb, struct charon_argv *a);
 int charon_qemu_run_argv(const struct charon_qemu_machine *m,
@@ -62,7 +83,9 @@ int charon_qemu_run_argv(const struct charon_qemu_machine *m,
 int charon_qemu_dumpdtb(const struct charon_qemu_machine *m,
 			const char *out, const char *log,
 			struct charon_err *err);
+int charon_qemu_virt_machine(struct charon_qemu_run *q,
+			     struct charon_boot_opts *o,
+			     struct charon_err *err);
 int charon_parse_mem_size(const char *s, uint64_t *bytes);
-unsigned int charon_qemu_x86_e820_flags(const char *cpu);
 
 #endif /* CHARON_QEMU_H */

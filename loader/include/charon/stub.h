@@ -11,23 +11,16 @@
 #include <stdint.h>
 
 #include <abi/params.h>
+#include <charon/arch.h>
 #include <charon/bytes.h>
 #include <charon/err.h>
-
-/* what we know about one target's stub image */
-struct charon_stub_arch {
-	uint16_t arch;		/* CHARON_ARCH_* */
-	const char *name;	/* "arm64" */
-	size_t hdr_off;		/* where the charon header sits */
-	enum charon_endian endian;
-};
 
 /* a stub image read into memory; the image buffer is ours to patch */
 struct charon_stub {
 	char name[256];		/* file name, for messages */
 	uint8_t *image;		/* the flat image (owned) */
 	size_t len;
-	const struct charon_stub_arch *arch;
+	const struct charon_arch *arch;	/* the registry's, header facts */
 	struct charon_image_header hdr;	/* decoded, host byte order */
 	uint64_t align;		/* load alignment: load_align, at least 4 KiB */
 };
@@ -35,11 +28,7 @@ struct charon_stub {
 /* smallest alignment we give the stub, whatever load_align says */
 #define CHARON_STUB_MIN_ALIGN	4096u
 
-const struct charon_stub_arch *charon_stub_arch_by_id(uint16_t arch);
-const struct charon_stub_arch *charon_stub_arch_by_name(const char *name);
-const char *charon_arch_name(uint16_t arch);
-const struct charon_stub_arch *charon_stub_detect(const uint8_t *buf,
-						  size_t len);
+const struct charon_arch *charon_stub_detect(const uint8_t *buf, size_t len);
 
 int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 		     uint16_t arch, struct charon_stub *stub,
@@ -52,10 +41,28 @@ void charon_params_init(struct charon_params *p);
 int charon_params_add_region(struct charon_params *p, const char *label,
 			     uint64_t start, const void *data, size_t len,
 			     struct charon_err *err);
+/* the codec (core/params.c): every field at its ABI offset */
 void charon_params_encode(const struct charon_params *p, void *out,
 			  enum charon_endian e);
 void charon_params_decode(const void *in, struct charon_params *p,
 			  enum charon_endian e);
+void charon_header_encode(const struct charon_image_header *h, void *out,
+			  enum charon_endian e);
+void charon_header_decode(const void *in, struct charon_image_header *h,
+			  enum charon_endian e);
+
+/* one field of an ABI struct, for the codec and its tests */
+struct charon_abi_field {
+	const char *name;	/* NULL ends a table */
+	size_t offset;		/* of the first element */
+	unsigned int size;	/* bytes: 2, 4 or 8 for numbers */
+	unsigned int count;	/* elements */
+	size_t stride;		/* bytes from one element to the next */
+	bool raw;		/* bytes copied as they are (label, digest) */
+};
+
+extern const struct charon_abi_field charon_params_fields[];
+extern const struct charon_abi_field charon_header_fields[];
 
 bool charon_stub_params_empty(const struct charon_stub *stub);
 void charon_stub_write_params(struct charon_stub *stub,

@@ -24,4 +24,11 @@ size_t charon_strscpy(char *dst, const char *src, size_t size);
 void charon_printable(char *dst, size_t size, const void *src, size_t n);
 int charon_parse_u64(const char *s, uint64_t *v);
 
+struct charon_err;
+int charon_join(char *buf, size_t len, const char *dir, const char *name,
+		struct charon_err *err);
+int charon_beside_exe(const char *rel, char *buf, size_t len);
+const char *charon_env_or_beside(const char *var, const char *rel, char *buf,
+				 size_t len);
+
 #endif /* CHARON_UTIL_H */
