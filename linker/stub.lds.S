@@ -57,6 +57,7 @@ SECTIONS
 		*(.sdata .sdata.*)
 		LDS_EXTRA_DATA
 	}
+	LDS_EXTRA_SECTIONS
 	.got ALIGN(8) : {
 		*(.got .got.*)
 		*(.got.plt) *(.igot.plt)
@@ -96,6 +97,8 @@ SECTIONS
 	       "stub is larger than its size limit")
 	ASSERT(_rela_end - _rela_start == SIZEOF(LDS_DYNREL),
 	       "the dynamic relocations are not bracketed")
+	ASSERT(_rela_end > _rela_start,
+	       "no dynamic relocation: pg_reloc_ptr (purgatory/reloc.c) must have one")
 
 	/*
 	 * PIE bookkeeping for a dynamic loader the stub does not have: the

@@ -207,7 +207,8 @@ $(OBJ)/charon-stub.elf: $(STUB_OBJS) $(STUB_LIBS) $(OBJ)/stub.lds scripts/check-
 	$(call msg,LD,$@)
 	$(Q)$(LD) $(STUB_LDFLAGS) -T $(OBJ)/stub.lds -Map $(OBJ)/charon-stub.map \
 		-o $@ $(STUB_OBJS) --start-group $(STUB_LIBS) --end-group
-	$(Q)scripts/check-stub --readelf $(READELF) --relative $(ARCH_RELOC_RELATIVE) $@
+	$(Q)scripts/check-stub --readelf $(READELF) --relative $(ARCH_RELOC_RELATIVE) \
+		$(ARCH_CHECK_STUB) $@
 
 $(STUB): $(OBJ)/charon-stub.elf
 	$(call msg,OBJCOPY,$@)

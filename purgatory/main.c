@@ -4,14 +4,18 @@
  *
  *   1. entry code (arch/<arch>/entry.S): interrupts masked, own load address
  *      found PC-relatively, stack set, bss cleared, own .rela.dyn applied;
- *   2. arch early set-up and console;
- *   3. parameter block validated;
- *   4. chainloader copies (when the block lists any);
+ *   2. arch early set-up; the console, once the block's header is right;
+ *   3. parameter block validated, the arch's checks included: every
+ *      address the stub will write to later is allowed here or refused;
+ *   4. chainloader copies (when the block lists any), then the arch's
+ *      pre-verification work (arm, arm64: clean+invalidate to PoC);
  *   5. every region's SHA-256 verified;
  *   6. post-verification arch work;
  *   7. hand-over to the next kernel.
  *
  * Any failure ends in pg_fail(): one message, then the failure policy.
+ * Until the stub knows its own relocation worked, nothing here reads a data
+ * pointer: string literals are reached PC-relatively, tables are not used.
  */
 #include <lib/errors.h>
 #include <lib/rela.h>
@@ -21,48 +25,66 @@
 /* the parameter block, all zero until a loader patches the image */
 struct charon_params pg_params __attribute__((section(".charon.params")));
 
-static const char *const pg_policy_names[] = {
-	[CHARON_FAIL_HALT] = "halt",
-	[CHARON_FAIL_RESET] = "reset",
-	[CHARON_FAIL_POWEROFF] = "power off",
-	[CHARON_FAIL_TEST_EXIT] = "test exit",
-};
-
+/* a switch, not a table: a table of pointers needs relocating */
 static const char *pg_policy_name(uint32_t policy)
 {
-	if (policy < sizeof(pg_policy_names) / sizeof(pg_policy_names[0])) {
-		return pg_policy_names[policy];
+	switch (policy) {
+	case CHARON_FAIL_HALT:
+		return "halt";
+	case CHARON_FAIL_RESET:
+		return "reset";
+	case CHARON_FAIL_POWEROFF:
+		return "power off";
+	case CHARON_FAIL_TEST_EXIT:
+		return "test exit";
+	default:
+		return "halt (unknown policy)";
 	}
-	return "halt (unknown policy)";
+}
+
+/* 1. the stub's own relocation failed: say where, with no data pointer */
+static void __attribute__((noreturn))
+pg_reloc_failed(const struct charon_params *p, int status)
+{
+	pg_print("charon: .rela.dyn entry %u at 0x%llx: type %u is %s\n",
+		 (unsigned int)pg_reloc_error.index,
+		 (unsigned long long)pg_reloc_error.r_offset,
+		 pg_reloc_error.type,
+		 status == -LIB_ENOTSUP ? "not RELATIVE" : "outside the image");
+	pg_fail(p, "own relocation failed");
 }
 
 void pg_main(uint64_t load_addr, int reloc_status)
 {
 	const struct charon_params *p = &pg_params;
+	const char *why, *reg;
+	uint64_t got, want;
 	char state[96];
 	unsigned int i;
 
 	/* 2. arch early set-up, then the console the loader described */
-	if (arch_init(p)) {
+	why = arch_init(p);
+	if (pg_params_header_ok(p)) {
 		pg_console_init(&p->console);
-		pg_fail(p, arch_state_error());
 	}
-	pg_console_init(&p->console);
+	if (reloc_status) {
+		pg_reloc_failed(p, reloc_status);
+	}
+	if (pg_reloc_check(&got, &want)) {
+		pg_print("charon: own relocation did not take: a pointer reads "
+			 "0x%llx, its target is at 0x%llx\n",
+			 (unsigned long long)got, (unsigned long long)want);
+		pg_fail(p, "own relocation failed");
+	}
+	if (why) {
+		pg_fail(p, why);
+	}
 	arch_describe(state, sizeof(state));
 	pg_print("charon: stub at 0x%llx-0x%llx, %s\n",
 		 (unsigned long long)load_addr,
 		 (unsigned long long)load_addr +
 			 (unsigned long long)(_stub_end - _stub_start),
 		 state);
-	if (reloc_status) {
-		pg_print("charon: .rela.dyn entry %u at 0x%llx: type %u is %s\n",
-			 (unsigned int)pg_reloc_error.index,
-			 (unsigned long long)pg_reloc_error.r_offset,
-			 pg_reloc_error.type,
-			 reloc_status == -LIB_ENOTSUP ?
-				 "not RELATIVE" : "outside the image");
-		pg_fail(p, "own relocation failed");
-	}
 
 	/* 3. nothing is trusted before the block is */
 	if (pg_check_params(p)) {
@@ -72,10 +94,11 @@ void pg_main(uint64_t load_addr, int reloc_status)
 		 p->nr_regions, (unsigned long long)p->next.entry,
 		 pg_policy_name(p->fail_policy));
 
-	/* 4. chainloader mode */
+	/* 4. chainloader mode; no stale line may survive the hashing */
 	if (p->nr_copies) {
 		pg_chainload(p);
 	}
+	arch_pre_verify(p);
 
 	/* 5. verify */
 	if (pg_verify_regions(p)) {
@@ -90,8 +113,8 @@ void pg_main(uint64_t load_addr, int reloc_status)
 	/* 7. hand-over */
 	pg_print("charon: all %u regions verified; jumping to 0x%llx with",
 		 p->nr_regions, (unsigned long long)p->next.entry);
-	for (i = 0; arch_reg_names[i]; i++) {
-		pg_print(" %s=0x%llx", arch_reg_names[i],
+	for (i = 0; (reg = arch_reg_name(i)); i++) {
+		pg_print(" %s=0x%llx", reg,
 			 (unsigned long long)p->next.regs[i]);
 	}
 	pg_print("\n");
@@ -103,7 +126,7 @@ void pg_fail(const struct charon_params *p, const char *why)
 	uint32_t policy = p->fail_policy;
 
 	/* an invalid block may carry any policy: only known ones count */
-	if (p->magic != CHARON_PARAMS_MAGIC) {
+	if (!pg_params_header_ok(p)) {
 		policy = CHARON_FAIL_HALT;
 	}
 	pg_print("charon: FAILED: %s\n", why);

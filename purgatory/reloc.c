@@ -14,6 +14,23 @@
 
 struct rela_error pg_reloc_error;
 
+/*
+ * The stub's one data pointer: a RELATIVE relocation of its own that
+ * pg_reloc_check() reads back, so every stub carries at least one (the
+ * linker script asserts it) and a relocation that did not take is caught.
+ */
+static const char pg_reloc_anchor;
+const char *const pg_reloc_ptr = &pg_reloc_anchor;
+
+int pg_reloc_check(uint64_t *got, uint64_t *want)
+{
+	const char *const *volatile slot = &pg_reloc_ptr;
+
+	*got = (uint64_t)(uintptr_t)*slot;
+	*want = (uint64_t)(uintptr_t)&pg_reloc_anchor;
+	return *got == *want ? 0 : -1;
+}
+
 #ifdef PG_RELOC_REL32
 /* linker-script symbols around .rel.dyn (32-bit arm: REL, not RELA) */
 extern const struct rel32 _rela_start[], _rela_end[];

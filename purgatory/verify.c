@@ -29,6 +29,48 @@ static int pg_overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
+int pg_params_header_ok(const struct charon_params *p)
+{
+	return p->magic == CHARON_PARAMS_MAGIC &&
+	       p->version == CHARON_ABI_VERSION && p->size == sizeof(*p);
+}
+
+int pg_region_holding(const struct charon_params *p, uint64_t a, uint64_t n)
+{
+	unsigned int i;
+
+	if (a + n < a) {
+		return -1;
+	}
+	for (i = 0; i < p->nr_regions && i < CHARON_MAX_REGIONS; i++) {
+		const struct charon_region *r = &p->regions[i];
+
+		if (a >= r->start && n <= r->len && a - r->start <= r->len - n) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+int pg_region_overlapping(const struct charon_params *p, uint64_t a,
+			  uint64_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_regions && i < CHARON_MAX_REGIONS; i++) {
+		if (pg_overlaps(a, n, p->regions[i].start, p->regions[i].len)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+int pg_overlaps_stub(uint64_t a, uint64_t n)
+{
+	return pg_overlaps(a, n, (uint64_t)(uintptr_t)_stub_start,
+			   (uint64_t)(_stub_end - _stub_start));
+}
+
 static int pg_check_range(const char *what, unsigned int i, const char *label,
 			  uint64_t start, uint64_t len)
 {
@@ -143,7 +185,7 @@ int pg_check_params(const struct charon_params *p)
 			return -PG_EPARAMS;
 		}
 	}
-	return 0;
+	return arch_check_params(p);
 }
 
 int pg_chainload(const struct charon_params *p)

@@ -20,6 +20,7 @@
  *   invalidated.
  */
 #include <abi/params.h>
+#include <purgatory/image-header.h>
 
 	.syntax	unified
 	.arm
@@ -62,20 +63,8 @@ _head:
 	.long	0, 0
 
 	.org	CHARON_HDR_OFF_ARM
-	.globl	charon_image_header
-charon_image_header:			/* struct charon_image_header */
-	.long	CHARON_HDR_MAGIC
-	.short	CHARON_ABI_VERSION
-	.short	CHARON_ARCH_ARM
-	.long	CHARON_HDR_SIZE
-	.long	IMG_OFF(pg_params)
-	.long	CHARON_PARAMS_SIZE
-	.long	IMG_OFF(_stub_file_end)
-	.long	IMG_OFF(_stub_end)
-	.long	0			/* entry_offset: the branch at 0 */
-	.long	0x1000			/* load_align */
-	.long	0			/* entry2_offset: none */
-	.long	0, 0
+	/* entry: the branch at 0; no second entry */
+	charon_image_header CHARON_ARCH_ARM, _head, 0x1000, _head
 	.org	CHARON_HDR_OFF_ARM + CHARON_HDR_SIZE
 
 	.section .text.entry, "ax"

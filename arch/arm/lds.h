@@ -7,6 +7,7 @@
 #define LDS_LOAD_ALIGN	0x1000
 #define LDS_MAX_SIZE	0x10000
 #define LDS_EXTRA_DATA
+#define LDS_EXTRA_SECTIONS
 /* the ARM ELF ABI's dynamic relocations are REL: .rel.dyn */
 #define LDS_DYNREL	.rel.dyn
 #define LDS_DYNREL_IN	*(.rel.dyn) *(.rel.*)

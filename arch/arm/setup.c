@@ -7,10 +7,8 @@
 #include <purgatory/pg.h>
 #include <purgatory/psci.h>
 
-const uint32_t arch_id = CHARON_ARCH_ARM;
 uint64_t arch_addr_limit = 0xffffffffull;
 const uint32_t arch_reloc_relative = 23;	/* R_ARM_RELATIVE */
-const char *const arch_reg_names[] = { "r0", "r1", "r2", NULL };
 
 #define PSR_MODE_MASK	0x1fu
 #define PSR_MODE_SVC	0x13u
@@ -26,7 +24,6 @@ void arm_enter(uint32_t entry, uint32_t r0, uint32_t r1, uint32_t r2)
 
 uint32_t arm_entry_cpsr;	/* written by entry.S */
 static uint32_t arm_sctlr;
-static const char *arm_err = "";
 
 static int arm_hyp(void)
 {
@@ -69,28 +66,42 @@ static const char *arm_mode_name(uint32_t cpsr)
 	}
 }
 
-int arch_init(const struct charon_params *p)
+const char *arch_init(const struct charon_params *p)
 {
 	uint32_t mode = arm_entry_cpsr & PSR_MODE_MASK;
 
 	(void)p;
 	if (mode != PSR_MODE_SVC && mode != PSR_MODE_HYP) {
-		arm_err = "entered in a mode other than SVC or HYP; the next "
-			  "kernel must be entered in one of them (booting.rst)";
-		return -PG_ESTATE;
+		return "entered in a mode other than SVC or HYP; the next "
+		       "kernel must be entered in one of them (booting.rst)";
 	}
 	arm_sctlr = arm_read_sctlr();
 	if (arm_sctlr & SCTLR_M) {
-		arm_err = "entered with the MMU on (SCTLR.M = 1); the stub "
-			  "needs the MMU off, as kexec and bootz leave it";
-		return -PG_ESTATE;
+		return "entered with the MMU on (SCTLR.M = 1); the stub needs "
+		       "the MMU off, as kexec and bootz leave it";
 	}
-	return 0;
+	return NULL;
 }
 
-const char *arch_state_error(void)
+const char *arch_reg_name(unsigned int i)
 {
-	return arm_err;
+	switch (i) {
+	case 0:
+		return "r0";
+	case 1:
+		return "r1";
+	case 2:
+		return "r2";
+	default:
+		return NULL;
+	}
+}
+
+int arch_check_params(const struct charon_params *p)
+{
+	/* the stub writes nothing but its own bss after verification */
+	(void)p;
+	return 0;
 }
 
 void arch_describe(char *buf, unsigned int len)
@@ -112,8 +123,11 @@ void arch_fail(const struct charon_params *p, uint32_t policy)
 	psci_fail(p, policy);
 }
 
-/* clean [start, start + len) to the point of coherency (DCCMVAC) */
-static void arm_clean_dcache(uint32_t start, uint32_t len)
+/*
+ * Clean and invalidate [start, start + len) to the point of coherency by
+ * VA (DCCIMVAC; never set/way).
+ */
+static void arm_civac(uint32_t start, uint32_t len)
 {
 	uint32_t ctr, line, p;
 
@@ -121,7 +135,7 @@ static void arm_clean_dcache(uint32_t start, uint32_t len)
 	line = 4u << ((ctr >> 16) & 0xf);	/* DminLine, in words */
 	for (p = start & ~(line - 1); p - start < len || p < start;
 	     p += line) {
-		__asm__ volatile("mcr p15, 0, %0, c7, c10, 1"
+		__asm__ volatile("mcr p15, 0, %0, c7, c14, 1"
 				 : : "r"(p) : "memory");
 		if (p + line < p) {
 			break;		/* the last line of the address space */
@@ -129,21 +143,28 @@ static void arm_clean_dcache(uint32_t start, uint32_t len)
 	}
 }
 
-int arch_prepare_handover(const struct charon_params *p)
+/*
+ * With the MMU off data accesses do not allocate in the cache, but lines
+ * the previous owner left may still be dirty: write them back and drop
+ * them before the bytes are hashed, so none is written back over them
+ * later.  The regions were checked to lie below 4 GiB.
+ */
+void arch_pre_verify(const struct charon_params *p)
 {
 	unsigned int i;
 
-	/*
-	 * The regions were checked to lie below 4 GiB.  With the MMU off
-	 * data accesses do not allocate in the cache, but lines the previous
-	 * owner left may still be dirty: clean them, then turn the D-cache
-	 * off for the kernel.
-	 */
 	for (i = 0; i < p->nr_regions; i++) {
-		arm_clean_dcache((uint32_t)p->regions[i].start,
-				 (uint32_t)p->regions[i].len);
+		arm_civac((uint32_t)p->regions[i].start,
+			  (uint32_t)p->regions[i].len);
 	}
 	__asm__ volatile("dsb sy" : : : "memory");
+}
+
+int arch_prepare_handover(const struct charon_params *p)
+{
+	/* the regions were cleaned before hashing: the D-cache off, for
+	 * the kernel */
+	(void)p;
 	arm_write_sctlr(arm_read_sctlr() & ~SCTLR_C);
 	/* ICIALLU and BPIALL: invalidate I-cache and branch predictor */
 	__asm__ volatile("mcr p15, 0, %0, c7, c5, 0\n\t"

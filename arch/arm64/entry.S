@@ -18,6 +18,10 @@
  *   I-cache invalidated, DAIF all masked.
  */
 #include <abi/params.h>
+#include <purgatory/image-header.h>
+
+#define PSCI_SYSTEM_OFF_FN	0x84000008
+#define PSCI_SYSTEM_RESET_FN	0x84000009
 
 /* x = address of sym, PC-relative (the image is linked at 0) */
 	.macro	adr_l, reg, sym
@@ -42,20 +46,8 @@ _head:
 	.long	0			/* ABI: 0x3c res5, no PE header */
 
 	.org	CHARON_HDR_OFF_ARM64
-	.globl	charon_image_header
-charon_image_header:			/* struct charon_image_header */
-	.long	CHARON_HDR_MAGIC
-	.short	CHARON_ABI_VERSION
-	.short	CHARON_ARCH_ARM64
-	.long	CHARON_HDR_SIZE
-	.long	_charon_params_off
-	.long	CHARON_PARAMS_SIZE
-	.long	_charon_file_size
-	.long	_charon_mem_size
-	.long	0			/* entry_offset: the branch at 0 */
-	.long	0x1000			/* load_align: adrp is page-relative */
-	.long	0			/* entry2_offset: none */
-	.long	0, 0
+	/* entry: the branch at 0; load_align: adrp is page-relative */
+	charon_image_header CHARON_ARCH_ARM64, _head, 0x1000, _head
 	.org	CHARON_HDR_OFF_ARM64 + CHARON_HDR_SIZE
 
 	.section .text.entry, "ax"
@@ -63,6 +55,8 @@ charon_image_header:			/* struct charon_image_header */
 _start:
 	msr	daifset, #0xf		/* mask D, A, I, F */
 	adr	x19, _head		/* x19 = load address = load offset */
+	tst	x19, #0xfff		/* adrp, and the C code, need 4 KiB */
+	b.ne	.Lmisaligned
 	adr_l	x1, _stack_top
 	mov	sp, x1			/* sp = top of the stub's own stack */
 
@@ -81,6 +75,85 @@ _start:
 	bl	pg_main			/* pg_main(load_addr, reloc_status) */
 .Lhang:	wfi				/* pg_main never returns */
 	b	.Lhang
+
+/*
+ * Loaded off a 4 KiB boundary: adrp (the C code's and adr_l's) would
+ * address the wrong bytes, so nothing of C runs.  With adr alone (+-1 MiB,
+ * the stub is smaller): if the block's header is right, say so on its
+ * console (PL011 or 16550 MMIO), then leave by its failure policy's test
+ * exit or PSCI call; else, or for halt, stay here.
+ */
+.Lmisaligned:
+	adr	x20, pg_params		/* x20 = the parameter block */
+	ldr	w1, [x20, #CHARON_P_MAGIC]
+	ldr	w2, =CHARON_PARAMS_MAGIC
+	cmp	w1, w2
+	b.ne	.Lhang
+	ldr	w1, [x20, #CHARON_P_VERSION]
+	cmp	w1, #CHARON_ABI_VERSION
+	b.ne	.Lhang
+	ldr	w1, [x20, #CHARON_P_SIZE]
+	cmp	w1, #CHARON_PARAMS_SIZE
+	b.ne	.Lhang
+	ldr	w21, [x20, #CHARON_P_CON_KIND]	/* w21 = console kind */
+	ldr	x22, [x20, #CHARON_P_CON_BASE]	/* x22 = its base */
+	ldr	w23, [x20, #CHARON_P_CON_SHIFT]	/* w23 = its reg shift */
+	and	w23, w23, #7
+	adr	x24, .Lmisaligned_msg	/* x24 = the next byte to send */
+.Lputc:	ldrb	w25, [x24], #1
+	cbz	w25, .Lsent
+	mov	w26, #0x100000		/* a dead UART must not hang us */
+	cmp	w21, #CHARON_CON_PL011
+	b.eq	.Lpl011
+	cmp	w21, #CHARON_CON_NS16550_MMIO
+	b.ne	.Lsent
+	mov	x1, #5			/* THR is at 0, LSR at 5 << shift */
+	lsl	x1, x1, x23
+.L16550:
+	ldrb	w2, [x22, x1]
+	subs	w26, w26, #1
+	b.eq	1f
+	tbz	w2, #5, .L16550		/* LSR.THRE */
+1:	strb	w25, [x22]
+	b	.Lputc
+.Lpl011:
+	ldr	w2, [x22, #0x18]	/* FR */
+	subs	w26, w26, #1
+	b.eq	1f
+	tbnz	w2, #5, .Lpl011		/* FR.TXFF */
+1:	str	w25, [x22]		/* DR */
+	b	.Lputc
+.Lsent:
+	ldr	w1, [x20, #CHARON_P_FAIL_POLICY]
+	cmp	w1, #CHARON_FAIL_TEST_EXIT
+	b.eq	.Lexit
+	ldr	x2, =PSCI_SYSTEM_RESET_FN
+	cmp	w1, #CHARON_FAIL_RESET
+	b.eq	.Lpsci
+	ldr	x2, =PSCI_SYSTEM_OFF_FN
+	cmp	w1, #CHARON_FAIL_POWEROFF
+	b.ne	.Lhang
+.Lpsci:	ldr	x1, [x20, #CHARON_P_NEXT_RAW]	/* the conduit, raw[0] */
+	mov	x0, x2
+	cmp	x1, #CHARON_PSCI_SMC
+	b.eq	1f
+	cmp	x1, #CHARON_PSCI_HVC
+	b.ne	.Lhang
+	hvc	#0
+	b	.Lhang
+1:	smc	#0
+	b	.Lhang
+.Lexit:	adr	x1, .Lexit_block	/* { ApplicationExit, 1 } */
+	mov	x0, #0x18		/* SYS_EXIT */
+	hlt	#0xf000
+	b	.Lhang
+	.ltorg
+	.balign	8
+.Lexit_block:
+	.quad	0x20026, 1
+.Lmisaligned_msg:
+	.asciz	"\r\ncharon: FAILED: loaded off a 4 KiB boundary: the arm64 stub needs load_align 0x1000 (adrp); not booting\r\n"
+	.balign	4
 	.size	_start, . - _start
 
 /*

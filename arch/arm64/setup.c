@@ -7,10 +7,8 @@
 #include <purgatory/pg.h>
 #include <purgatory/psci.h>
 
-const uint32_t arch_id = CHARON_ARCH_ARM64;
 uint64_t arch_addr_limit = ~0ull;
 const uint32_t arch_reloc_relative = 1027;	/* R_AARCH64_RELATIVE */
-const char *const arch_reg_names[] = { "x0", "x1", "x2", "x3", NULL };
 
 #define SCTLR_M		(1ull << 0)	/* MMU */
 #define SCTLR_C		(1ull << 2)	/* data cache */
@@ -22,7 +20,6 @@ void arm64_enter(uint64_t entry, uint64_t x0, uint64_t x1, uint64_t x2,
 
 static unsigned int arm64_el;
 static uint64_t arm64_sctlr;
-static const char *arm64_err = "";
 
 #define read_sysreg(r) ({						\
 	uint64_t __v;							\
@@ -30,7 +27,7 @@ static const char *arm64_err = "";
 	__v;								\
 })
 
-int arch_init(const struct charon_params *p)
+const char *arch_init(const struct charon_params *p)
 {
 	(void)p;
 	arm64_el = (unsigned int)(read_sysreg(CurrentEL) >> 2) & 3;
@@ -42,22 +39,37 @@ int arch_init(const struct charon_params *p)
 		arm64_sctlr = read_sysreg(sctlr_el1);
 		break;
 	default:
-		arm64_err = "entered at EL3 or EL0: the next kernel must be "
-			    "entered at EL2 or EL1 (booting.rst)";
-		return -PG_ESTATE;
+		return "entered at EL3 or EL0: the next kernel must be "
+		       "entered at EL2 or EL1 (booting.rst)";
 	}
 	if (arm64_sctlr & SCTLR_M) {
-		arm64_err = "entered with the MMU on (SCTLR_ELx.M = 1); "
-			    "the stub needs the MMU off, as kexec and "
-			    "booti leave it";
-		return -PG_ESTATE;
+		return "entered with the MMU on (SCTLR_ELx.M = 1); the stub "
+		       "needs the MMU off, as kexec and booti leave it";
 	}
-	return 0;
+	return NULL;
 }
 
-const char *arch_state_error(void)
+const char *arch_reg_name(unsigned int i)
 {
-	return arm64_err;
+	switch (i) {
+	case 0:
+		return "x0";
+	case 1:
+		return "x1";
+	case 2:
+		return "x2";
+	case 3:
+		return "x3";
+	default:
+		return NULL;
+	}
+}
+
+int arch_check_params(const struct charon_params *p)
+{
+	/* the stub writes nothing but its own bss after verification */
+	(void)p;
+	return 0;
 }
 
 void arch_describe(char *buf, unsigned int len)
@@ -78,25 +90,37 @@ void arch_fail(const struct charon_params *p, uint32_t policy)
 	psci_fail(p, policy);
 }
 
-/* clean [start, start + len) to the point of coherency */
-static void arm64_clean_dcache(uint64_t start, uint64_t len)
+/*
+ * Clean and invalidate [start, start + len) to the point of coherency, by
+ * VA (never set/way): a dirty line the previous owner left is written
+ * back now, before the bytes are hashed, and none stays to be written
+ * back over them later.
+ */
+static void arm64_civac(uint64_t start, uint64_t len)
 {
 	uint64_t ctr = read_sysreg(ctr_el0);
 	uint64_t line = 4ull << ((ctr >> 16) & 0xf);	/* DminLine, words */
 	uint64_t p = start & ~(line - 1);
 
 	for (; p < start + len; p += line) {
-		__asm__ volatile("dc cvac, %0" : : "r"(p) : "memory");
+		__asm__ volatile("dc civac, %0" : : "r"(p) : "memory");
 	}
 }
 
-int arch_prepare_handover(const struct charon_params *p)
+void arch_pre_verify(const struct charon_params *p)
 {
 	unsigned int i;
 
 	for (i = 0; i < p->nr_regions; i++) {
-		arm64_clean_dcache(p->regions[i].start, p->regions[i].len);
+		arm64_civac(p->regions[i].start, p->regions[i].len);
 	}
+	__asm__ volatile("dsb sy" : : : "memory");
+}
+
+int arch_prepare_handover(const struct charon_params *p)
+{
+	/* the regions were cleaned before hashing and not written since */
+	(void)p;
 	__asm__ volatile("dsb sy\n\tic iallu\n\tdsb sy\n\tisb" : : : "memory");
 	return 0;
 }

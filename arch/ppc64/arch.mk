@@ -30,3 +30,4 @@ NEWLIB_ASM :=
 # the stub's arch objects (arch/ppc64/)
 arch-y := entry.o setup.o
 ARCH_RELOC_RELATIVE := R_PPC64_RELATIVE
+ARCH_CHECK_STUB := --no-relocs-in .toc

@@ -24,6 +24,7 @@
  * as the kernel's endianness (switched with rfid), at next.entry.
  */
 #include <abi/params.h>
+#include <purgatory/image-header.h>
 
 #define MSR_LE		1
 #define SPRN_HSRR0	314
@@ -125,24 +126,12 @@ _head:
 	.org	CHARON_PPC64_BLOCK_SIZE
 
 	.org	CHARON_HDR_OFF_PPC64
-	.globl	charon_image_header
-charon_image_header:			/* struct charon_image_header */
-	.long	CHARON_HDR_MAGIC
-	.short	CHARON_ABI_VERSION
+	/* entry: the block's branch; 64 KiB aligned; the firmware entry */
 #ifdef __LITTLE_ENDIAN__
-	.short	CHARON_ARCH_PPC64LE
+	charon_image_header CHARON_ARCH_PPC64LE, _head, 0x10000, fw_entry
 #else
-	.short	CHARON_ARCH_PPC64
+	charon_image_header CHARON_ARCH_PPC64, _head, 0x10000, fw_entry
 #endif
-	.long	CHARON_HDR_SIZE
-	.long	pg_params - _head	/* PC-relative: no dynamic reloc */
-	.long	CHARON_PARAMS_SIZE
-	.long	_stub_file_end - _head
-	.long	_stub_end - _head
-	.long	0			/* entry_offset: the block's branch */
-	.long	0x10000			/* load_align: 64 KiB */
-	.long	fw_entry - _head	/* entry2_offset: the firmware entry */
-	.long	0, 0
 	.org	CHARON_HDR_OFF_PPC64 + CHARON_HDR_SIZE
 
 /*

@@ -8,14 +8,7 @@
 #include <purgatory/pg.h>
 #include <string.h>
 
-const uint32_t arch_id =
-#ifdef __LITTLE_ENDIAN__
-	CHARON_ARCH_PPC64LE;
-#else
-	CHARON_ARCH_PPC64;
-#endif
 const uint32_t arch_reloc_relative = 22;	/* R_PPC64_RELATIVE */
-const char *const arch_reg_names[] = { "r3", "r4", "r5", NULL };
 uint64_t arch_addr_limit = ~0ull;
 
 #define MSR_HV		(1ull << 60)
@@ -53,7 +46,6 @@ uint64_t ppc64_entry[4];
 
 static uint64_t ppc64_msr;
 static uint64_t opal_base, opal_entry;
-static const char *ppc64_err = "";
 
 static uint64_t mfmsr(void)
 {
@@ -86,7 +78,7 @@ static uint32_t be32(uint32_t v)
 #endif
 }
 
-int arch_init(const struct charon_params *p)
+const char *arch_init(const struct charon_params *p)
 {
 	ppc64_msr = mfmsr();
 	/* OPAL: the loader's word first, else what firmware passed */
@@ -97,16 +89,24 @@ int arch_init(const struct charon_params *p)
 		opal_entry = ppc64_entry[3];
 	}
 	if (ppc64_msr & (MSR_IR | MSR_DR)) {
-		ppc64_err = "entered with translation on (MSR IR/DR set); the "
-			    "stub needs real mode, as kexec and skiboot leave it";
-		return -PG_ESTATE;
+		return "entered with translation on (MSR IR/DR set); the stub "
+		       "needs real mode, as kexec and skiboot leave it";
 	}
-	return 0;
+	return NULL;
 }
 
-const char *arch_state_error(void)
+const char *arch_reg_name(unsigned int i)
 {
-	return ppc64_err;
+	switch (i) {
+	case 0:
+		return "r3";
+	case 1:
+		return "r4";
+	case 2:
+		return "r5";
+	default:
+		return NULL;
+	}
 }
 
 void arch_describe(char *buf, unsigned int len)
@@ -213,6 +213,58 @@ static uint32_t kernel_word(uint32_t v, int kernel_le)
 #endif
 }
 
+/*
+ * The flags word, and every address the hand-over writes: the kernel's
+ * "run0" word (in the region holding the kernel base), the FDT header's
+ * boot CPU (in the region holding the tree), and on a firmware entry the
+ * 256-byte block at 0 (outside every region and the stub).
+ */
+int arch_check_params(const struct charon_params *p)
+{
+	uint64_t flags = p->next.arch.raw[CHARON_PPC64_FLAGS];
+	uint64_t base = p->next.regs[1];
+	uint64_t fdt = p->next.regs[0];
+	int r;
+
+	if (flags & ~(uint64_t)(CHARON_PPC64_F_KERNEL_LE |
+				CHARON_PPC64_F_RUN_AT_LOAD)) {
+		pg_print("charon: params: next.arch[%u] flags 0x%llx has "
+			 "unknown bits\n", CHARON_PPC64_FLAGS,
+			 (unsigned long long)flags);
+		return -PG_EPARAMS;
+	}
+	if ((flags & CHARON_PPC64_F_RUN_AT_LOAD) &&
+	    pg_region_holding(p, base + CHARON_PPC64_RUN_AT_LOAD, 4) < 0) {
+		pg_print("charon: params: run-at-load writes the kernel's word "
+			 "at 0x%llx (r4 0x%llx + 0x%x), which is in no region\n",
+			 (unsigned long long)(base + CHARON_PPC64_RUN_AT_LOAD),
+			 (unsigned long long)base, CHARON_PPC64_RUN_AT_LOAD);
+		return -PG_EPARAMS;
+	}
+	if (pg_region_holding(p, fdt, FDT_OFF_BOOT_CPU + 4) < 0) {
+		pg_print("charon: params: r3 0x%llx: the FDT header the stub "
+			 "writes the boot CPU into is in no region\n",
+			 (unsigned long long)fdt);
+		return -PG_EPARAMS;
+	}
+	r = pg_region_overlapping(p, 0, CHARON_PPC64_BLOCK_SIZE);
+	if (ENTRY_FIRMWARE &&
+	    (r >= 0 || pg_overlaps_stub(0, CHARON_PPC64_BLOCK_SIZE))) {
+		pg_print("charon: params: the entry block the stub copies to "
+			 "[0, 0x%x) would overwrite %s\n",
+			 CHARON_PPC64_BLOCK_SIZE,
+			 r >= 0 ? "a verified region" : "the stub");
+		return -PG_EPARAMS;
+	}
+	return 0;
+}
+
+void arch_pre_verify(const struct charon_params *p)
+{
+	/* real-mode accesses are cache-coherent with the previous owner's */
+	(void)p;
+}
+
 int arch_prepare_handover(const struct charon_params *p)
 {
 	uint64_t flags = p->next.arch.raw[CHARON_PPC64_FLAGS];
@@ -221,19 +273,18 @@ int arch_prepare_handover(const struct charon_params *p)
 	uint64_t fdt = p->next.regs[0];
 	volatile uint32_t *kw = (volatile uint32_t *)(uintptr_t)
 		(base + CHARON_PPC64_RUN_AT_LOAD);
-	uint32_t *bw = (uint32_t *)(uintptr_t)
-		((uint64_t)(uintptr_t)_stub_start + CHARON_PPC64_RUN_AT_LOAD);
+	uintptr_t self = (uintptr_t)_stub_start;
+	uint32_t *bw;
 	const volatile uint32_t *fw = (const volatile uint32_t *)(uintptr_t)fdt;
 	uint32_t cpu;
 	unsigned int i;
 
-	if (p->next.arch.raw[CHARON_PPC64_FLAGS] &
-	    ~(uint64_t)(CHARON_PPC64_F_KERNEL_LE | CHARON_PPC64_F_RUN_AT_LOAD)) {
-		pg_print("charon: params: next.arch[%u] flags 0x%llx has "
-			 "unknown bits\n", CHARON_PPC64_FLAGS,
-			 (unsigned long long)flags);
-		return -PG_EPARAMS;
-	}
+	/*
+	 * _stub_start + 0x5c as a constant would be a TOC entry, which
+	 * needs relocating; scripts/check-stub refuses those
+	 */
+	__asm__("" : "+r"(self));
+	bw = (uint32_t *)(self + CHARON_PPC64_RUN_AT_LOAD);
 
 	/* 1. run-at-load, only for a kernel that says it can ("run0") */
 	if (flags & CHARON_PPC64_F_RUN_AT_LOAD) {

@@ -27,6 +27,7 @@
  *   at code32_start.
  */
 #include <abi/params.h>
+#include <purgatory/image-header.h>
 
 #define CR0_PE		(1 << 0)
 #define CR0_MP		(1 << 1)
@@ -57,20 +58,8 @@ _head:
 	jmp	start64			/* ABI: 0x00 the kexec entry */
 
 	.org	CHARON_HDR_OFF_X86_64
-	.globl	charon_image_header
-charon_image_header:			/* struct charon_image_header */
-	.long	CHARON_HDR_MAGIC
-	.short	CHARON_ABI_VERSION
-	.short	CHARON_ARCH_X86_64
-	.long	CHARON_HDR_SIZE
-	.long	pg_params - _head	/* PC-relative: no dynamic reloc */
-	.long	CHARON_PARAMS_SIZE
-	.long	_stub_file_end - _head
-	.long	_stub_end - _head
-	.long	0			/* entry_offset: the jmp at 0 */
-	.long	0x1000			/* load_align: page tables, GDT */
-	.long	HEAD(pvh_start32)	/* entry2_offset: the PVH entry */
-	.long	0, 0
+	/* entry: the jmp at 0; load_align: page tables, GDT; the PVH entry */
+	charon_image_header CHARON_ARCH_X86_64, _head, 0x1000, pvh_start32
 	.org	CHARON_HDR_OFF_X86_64 + CHARON_HDR_SIZE
 
 /*
@@ -188,6 +177,12 @@ pvh_start32:
 
 	.code64
 pvh_long:
+	/*
+	 * 32-bit code set only the low halves of rsp and rbp; their upper
+	 * halves are undefined after the switch (QEMU happens to zero them)
+	 */
+	leaq	_head(%rip), %rbp	/* rbp = load address */
+	leaq	_stack_top(%rip), %rsp
 	movl	$1, %eax
 	jmp	common64
 

@@ -8,3 +8,4 @@
 /* 24 KiB of those page tables come on top of code and data */
 #define LDS_MAX_SIZE	0x20000
 #define LDS_EXTRA_DATA
+#define LDS_EXTRA_SECTIONS

@@ -9,9 +9,7 @@
 #include <purgatory/pg.h>
 #include <string.h>
 
-const uint32_t arch_id = CHARON_ARCH_X86_64;
 const uint32_t arch_reloc_relative = 8;	/* R_X86_64_RELATIVE */
-const char *const arch_reg_names[] = { "rsi", NULL };
 uint64_t arch_addr_limit = ~0ull;
 
 #define SZ_4G		0x100000000ull
@@ -36,7 +34,6 @@ uint32_t x86_inb(uint32_t port);
 extern const char _head[];
 uint32_t x86_entry_path;	/* written by entry.S: 0 kexec, 1 PVH */
 
-static const char *x86_err = "";
 
 static uint64_t read_cr0(void)
 {
@@ -54,19 +51,19 @@ static uint64_t read_cr4(void)
 	return v;
 }
 
-int arch_init(const struct charon_params *p)
+const char *arch_init(const struct charon_params *p)
 {
 	(void)p;
 	/* on our own map only the first 4 GiB exist */
 	if (x86_entry_path == 1) {
 		arch_addr_limit = SZ_4G - 1;
 	}
-	return 0;
+	return NULL;
 }
 
-const char *arch_state_error(void)
+const char *arch_reg_name(unsigned int i)
 {
-	return x86_err;
+	return i == 0 ? "rsi" : NULL;
 }
 
 void arch_describe(char *buf, unsigned int len)
@@ -123,14 +120,19 @@ void arch_fail(const struct charon_params *p, uint32_t policy)
 	}
 }
 
-int arch_prepare_handover(const struct charon_params *p)
+/*
+ * The entry mode, what the 32-bit protocol needs below 4 GiB, and the
+ * kdump backup region: the copy is the one write after verification, so
+ * its destination may overlap neither the stub nor any verified region.
+ */
+int arch_check_params(const struct charon_params *p)
 {
 	const uint64_t *a = p->next.arch.raw;
 	uint64_t src = a[CHARON_X86_BACKUP_SRC];
 	uint64_t dst = a[CHARON_X86_BACKUP_DST];
 	uint64_t len = a[CHARON_X86_BACKUP_LEN];
-	uint64_t self = (uint64_t)(uintptr_t)_stub_start;
-	uint64_t self_end = self + (uint64_t)(_stub_end - _stub_start);
+	uint64_t self_end = (uint64_t)(uintptr_t)_stub_end;
+	int r;
 
 	if (a[CHARON_X86_ENTRY_MODE] > CHARON_X86_ENTRY_32) {
 		pg_print("charon: params: next.arch[%u] entry mode is %llu, "
@@ -151,17 +153,56 @@ int arch_prepare_handover(const struct charon_params *p)
 	if (!len) {
 		return 0;
 	}
-	/* kdump: save the low memory the crash kernel will run over */
 	if (src + len < src || dst + len < dst ||
 	    src + len - 1 > arch_addr_limit ||
-	    dst + len - 1 > arch_addr_limit ||
-	    (dst < self_end && self < dst + len)) {
+	    dst + len - 1 > arch_addr_limit) {
 		pg_print("charon: params: backup region src 0x%llx dst 0x%llx "
-			 "len 0x%llx wraps, is beyond 0x%llx or overlaps the "
-			 "stub\n", (unsigned long long)src,
-			 (unsigned long long)dst, (unsigned long long)len,
+			 "len 0x%llx wraps or is beyond 0x%llx\n",
+			 (unsigned long long)src, (unsigned long long)dst,
+			 (unsigned long long)len,
 			 (unsigned long long)arch_addr_limit);
 		return -PG_EPARAMS;
+	}
+	if (pg_overlaps_stub(dst, len) ||
+	    (src < dst + len && dst < src + len)) {
+		pg_print("charon: params: backup region destination [0x%llx, "
+			 "0x%llx) overlaps %s\n", (unsigned long long)dst,
+			 (unsigned long long)(dst + len),
+			 pg_overlaps_stub(dst, len) ? "the stub" :
+			 "its own source");
+		return -PG_EPARAMS;
+	}
+	r = pg_region_overlapping(p, dst, len);
+	if (r >= 0) {
+		pg_print("charon: params: backup region destination [0x%llx, "
+			 "0x%llx) overlaps region %d [0x%llx, 0x%llx): the copy "
+			 "would change verified bytes\n",
+			 (unsigned long long)dst,
+			 (unsigned long long)(dst + len), r,
+			 (unsigned long long)p->regions[r].start,
+			 (unsigned long long)(p->regions[r].start +
+					      p->regions[r].len));
+		return -PG_EPARAMS;
+	}
+	return 0;
+}
+
+void arch_pre_verify(const struct charon_params *p)
+{
+	/* x86 caches are coherent with what the previous owner wrote */
+	(void)p;
+}
+
+/* kdump: save the low memory the crash kernel will run over */
+int arch_prepare_handover(const struct charon_params *p)
+{
+	const uint64_t *a = p->next.arch.raw;
+	uint64_t src = a[CHARON_X86_BACKUP_SRC];
+	uint64_t dst = a[CHARON_X86_BACKUP_DST];
+	uint64_t len = a[CHARON_X86_BACKUP_LEN];
+
+	if (!len) {
+		return 0;
 	}
 	memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src,
 		(size_t)len);

@@ -98,6 +98,16 @@
 #define CHARON_CON_OPAL		4u	/* OPAL console, base = terminal */
 #define CHARON_CON_HVTERM	5u	/* H_PUT_TERM_CHAR, base = vtermno */
 
+/* struct charon_params offsets assembly reads (checked below) */
+#define CHARON_P_MAGIC		0x000
+#define CHARON_P_VERSION	0x004
+#define CHARON_P_SIZE		0x008
+#define CHARON_P_FAIL_POLICY	0x018
+#define CHARON_P_CON_KIND	0x020
+#define CHARON_P_CON_SHIFT	0x024
+#define CHARON_P_CON_BASE	0x028
+#define CHARON_P_NEXT_RAW	0x058
+
 #ifndef __ASSEMBLY__
 /*
  * The image header: found at CHARON_HDR_OFF_<arch> in the stub image (flat
@@ -178,6 +188,14 @@ CHARON_ABI_CHECK(charon_params, console, 0x020);
 CHARON_ABI_CHECK(charon_params, next, 0x030);
 CHARON_ABI_CHECK(charon_params, regions, 0x098);
 CHARON_ABI_CHECK(charon_params, copies, 0x498);
+CHARON_ABI_CHECK(charon_params, magic, CHARON_P_MAGIC);
+CHARON_ABI_CHECK(charon_params, version, CHARON_P_VERSION);
+CHARON_ABI_CHECK(charon_params, size, CHARON_P_SIZE);
+CHARON_ABI_CHECK(charon_params, fail_policy, CHARON_P_FAIL_POLICY);
+CHARON_ABI_CHECK(charon_params, console.kind, CHARON_P_CON_KIND);
+CHARON_ABI_CHECK(charon_params, console.reg_shift, CHARON_P_CON_SHIFT);
+CHARON_ABI_CHECK(charon_params, console.base, CHARON_P_CON_BASE);
+CHARON_ABI_CHECK(charon_params, next.arch.raw, CHARON_P_NEXT_RAW);
 _Static_assert(sizeof(struct charon_image_header) == CHARON_HDR_SIZE,
 	       "image header size");
 _Static_assert(sizeof(struct charon_region) == 0x40, "region size");

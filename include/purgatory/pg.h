@@ -17,7 +17,6 @@ extern char _stub_start[], _stub_file_end[], _stub_end[];
 #define PG_EPARAMS	1	/* malformed parameter block */
 #define PG_EDIGEST	2	/* a region's digest does not match */
 #define PG_ESTATE	3	/* CPU state we cannot work in */
-#define PG_ERELOC	4	/* own relocation failed */
 
 /**
  * pg_console_init() - select the console described by @con
@@ -41,7 +40,32 @@ int pg_snprint(char *buf, unsigned int len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /**
+ * pg_params_header_ok() - magic, version and size are this stub's
+ * Until they are, nothing the block says is used: no console, no
+ * failure policy but halt.
+ */
+int pg_params_header_ok(const struct charon_params *p);
+
+/**
+ * pg_region_holding() - the region that holds [@a, @a + @n) whole
+ * Return: its index, or -1 (also when the range wraps).
+ */
+int pg_region_holding(const struct charon_params *p, uint64_t a, uint64_t n);
+
+/**
+ * pg_region_overlapping() - the first region sharing a byte with
+ *	[@a, @a + @n)
+ * Return: its index, or -1.
+ */
+int pg_region_overlapping(const struct charon_params *p, uint64_t a,
+			  uint64_t n);
+
+/** pg_overlaps_stub() - does [@a, @a + @n) share a byte with the stub? */
+int pg_overlaps_stub(uint64_t a, uint64_t n);
+
+/**
  * pg_check_params() - validate the block before anything trusts it
+ * The generic fields, then arch_check_params().
  * Return: 0, or -PG_EPARAMS after printing what is wrong.
  */
 int pg_check_params(const struct charon_params *p);
@@ -58,7 +82,10 @@ int pg_verify_regions(const struct charon_params *p);
  */
 int pg_chainload(const struct charon_params *p);
 
-/** pg_fail() - print why, then apply the failure policy; never returns */
+/**
+ * pg_fail() - print why, then apply the failure policy; never returns
+ * Safe before relocation: it reads no data pointer.
+ */
 void __attribute__((noreturn)) pg_fail(const struct charon_params *p,
 				       const char *why);
 
@@ -73,6 +100,14 @@ extern struct rela_error pg_reloc_error;
  * Return: 0, or a negative LIB_E* code (details in pg_reloc_error)
  */
 int pg_relocate(uint64_t load_addr);
+
+/**
+ * pg_reloc_check() - did the stub's own relocation take?
+ * @got: what its one relocated pointer holds
+ * @want: where that pointer points, found PC-relatively
+ * Return: 0 if they agree, -1 if not.
+ */
+int pg_reloc_check(uint64_t *got, uint64_t *want);
 
 /** pg_main() - the boot flow; called from entry code, never returns */
 void __attribute__((noreturn)) pg_main(uint64_t load_addr, int reloc_status);

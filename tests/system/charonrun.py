@@ -209,3 +209,42 @@ def probe_x86(out):
     probe = {k: int(v, 16) for k, v in fields.items()}
     probe["mode"] = mode
     return probe
+
+
+def broken_reloc_stub(build_dir, arch, out, cross_readelf):
+    """A copy of arch's stub whose first dynamic relocation has type 0x7e,
+    which no arch's RELATIVE is: the stub must refuse to run on, naming
+    the entry.  The stub ELF is linked at 0, so the section's address is
+    its offset in the flat image; readelf (binutils) finds it."""
+    import struct
+    import subprocess
+    elf = build_dir / arch / "charon-stub.elf"
+    text = subprocess.run([cross_readelf, "-SW", "-h", str(elf)], check=True,
+                          stdout=subprocess.PIPE, text=True).stdout
+    big = "big endian" in text
+    m = re.search(r"\]\s+\.rel(a?)\.dyn\s+RELA?\s+([0-9a-f]+)\s+[0-9a-f]+\s+"
+                  r"([0-9a-f]+)", text)
+    assert m, text
+    rela, addr, size = m.group(1) == "a", int(m.group(2), 16), int(m.group(3), 16)
+    assert size > 0, f"{elf}: no dynamic relocation to break"
+    img = bytearray((build_dir / arch / "charon-stub.bin").read_bytes())
+    if rela:        # Elf64_Rela: r_info's low 32 bits are the type
+        off = addr + 8
+        info, = struct.unpack_from(">Q" if big else "<Q", img, off)
+        struct.pack_into(">Q" if big else "<Q", img, off,
+                         (info & ~0xffffffff) | 0x7e)
+    else:           # Elf32_Rel (arm): r_info's low byte is the type
+        off = addr + 4
+        info, = struct.unpack_from("<I", img, off)
+        struct.pack_into("<I", img, off, (info & ~0xff) | 0x7e)
+    out.write_bytes(bytes(img))
+    return out
+
+
+def check_reloc_refused(r):
+    """A run of a broken_reloc_stub(): the stub named the entry, failed
+    and never entered the payload."""
+    assert re.search(r"charon: \.rela\.dyn entry 0 at 0x[0-9a-f]+: type 126 "
+                     r"is not RELATIVE", r.out), r
+    assert "FAILED: own relocation failed" in r.out, r
+    assert "PROBE:" not in r.out, r

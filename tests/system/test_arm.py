@@ -6,7 +6,8 @@ as a user would."""
 import pytest
 
 from conftest import kernel_file
-from charonrun import built_files, check_flip_refused, qemu_runner
+from charonrun import (broken_reloc_stub, built_files, check_flip_refused,
+                       check_reloc_refused, qemu_runner)
 
 MODE_MASK, MODE_SVC, MODE_HYP = 0x1F, 0x13, 0x1A
 PSR_A, PSR_I, PSR_F = 1 << 8, 1 << 7, 1 << 6
@@ -89,12 +90,21 @@ def test_atags_handover(arm, charon_qemu):
     assert r.status == 0, r
 
 
+def test_failed_self_relocation_is_reported(build_dir, arm, charon_qemu,
+                                             tmp_path):
+    stub = broken_reloc_stub(build_dir, "arm", tmp_path / "bad-stub.bin",
+                             "arm-linux-gnueabihf-readelf")
+    r = charon_qemu("--kernel", arm["probe"], "--stub", stub, timeout=60)
+    check_reloc_refused(r)
+    assert r.status == 1, r
+
+
 @pytest.mark.parametrize("addr", [0x48000000, 0x5FF00000, 0x7FE00000])
 def test_probe_relocated_stub(arm, charon_qemu, addr):
     r = charon_qemu("--kernel", arm["probe"], "--stub-addr", hex(addr))
     assert f"charon: stub at 0x{addr:x}-" in r.out, r
-    # the policy name comes through a pointer table: it reads right only
-    # if the stub's own R_ARM_RELATIVE relocations were applied
+    # the stub reads back its own relocated pointer (pg_reloc_check()) and
+    # fails unless its R_ARM_RELATIVE relocation took for this address
     assert "on failure: test exit" in r.out, r
     p = r.probe_arm()
     assert p and p["pc"] == r.layout()["kernel"][0], r

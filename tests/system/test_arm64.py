@@ -5,7 +5,8 @@ would."""
 import pytest
 
 from conftest import kernel_file
-from charonrun import built_files, check_flip_refused, qemu_runner
+from charonrun import (broken_reloc_stub, built_files, check_flip_refused,
+                       check_reloc_refused, qemu_runner)
 
 SCTLR_M, SCTLR_C = 1 << 0, 1 << 2
 DAIF_ALL = 0xF << 6
@@ -50,11 +51,20 @@ def test_probe_handover(arm64, charon_qemu, el):
 def test_probe_relocated_stub(arm64, charon_qemu, addr):
     r = charon_qemu("--kernel", arm64["probe"], "--stub-addr", hex(addr))
     assert f"charon: stub at 0x{addr:x}-" in r.out, r
-    # the policy name comes through a pointer table: it reads right only
-    # if the stub's own RELATIVE relocations were applied for this address
+    # the stub reads back its own relocated pointer (pg_reloc_check()) and
+    # fails unless the relocation took for this address
     assert "on failure: test exit" in r.out, r
     assert r.probe() and r.probe()["pc"] == r.layout()["kernel"][0], r
     assert r.status == 0, r
+
+
+def test_failed_self_relocation_is_reported(build_dir, arm64, charon_qemu,
+                                             tmp_path):
+    stub = broken_reloc_stub(build_dir, "arm64", tmp_path / "bad-stub.bin",
+                             "aarch64-linux-gnu-readelf")
+    r = charon_qemu("--kernel", arm64["probe"], "--stub", stub, timeout=60)
+    check_reloc_refused(r)
+    assert r.status == 1, r
 
 
 LABELS = ["kernel", "initrd", "dtb"]
@@ -68,21 +78,31 @@ def test_flipped_bit_is_refused(arm64, charon_qemu, label):
 
 
 @pytest.mark.parametrize("what,message", [
-    ("magic", "params: magic is 0x"),
-    ("version", "params: ABI version is"),
-    ("size", "params: size is"),
     ("nr-regions", "params: nr_regions is 17"),
     ("overlap-stub", "overlaps the stub itself"),
     ("wrap", "wraps around the address space"),
 ])
 def test_malformed_params_are_refused(arm64, charon_qemu, what, message):
-    # a bad magic means no policy can be trusted: the stub halts, so the
-    # run is stopped once the refusal is on the console
     r = charon_qemu("--kernel", arm64["probe"], "--break-params", what,
-                    timeout=60, stop_after="not booting")
+                    timeout=60)
     assert message in r.out, r
     assert "FAILED: malformed parameter block" in r.out, r
     assert "PROBE:" not in r.out, r
+    assert not r.timed_out and r.status == 1, r
+
+
+@pytest.mark.parametrize("what", ["magic", "version", "size"])
+def test_bad_block_header_touches_no_device(arm64, charon_qemu, what):
+    # a block whose magic, version or size is not this stub's says nothing
+    # to trust, its console address included: the stub must not write to
+    # the PL011 it names, nor apply a policy but halt.  So nothing appears
+    # (it would within a second otherwise) and QEMU does not leave.
+    r = charon_qemu("--kernel", arm64["probe"], "--break-params", what,
+                    timeout=6)
+    console = r.out.split("qemu-system-aarch64", 1)[-1]
+    assert r.timed_out, r
+    assert "charon: stub at" not in console, r
+    assert "PROBE:" not in console, r
 
 
 @pytest.mark.parametrize("el", [1, 2])

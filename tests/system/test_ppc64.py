@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from charonrun import qemu_runner
+from charonrun import broken_reloc_stub, check_reloc_refused, qemu_runner
 from conftest import kernel_file
 
 MSR_LE = 1
@@ -24,6 +24,8 @@ PROBE_RE = re.compile(
     r"z5c=(?P<z5c>[0-9a-f]{8}) fdtmagic=(?P<fdtmagic>[0-9a-f]{8}) "
     r"fdtcpu=(?P<fdtcpu>[0-9a-f]{8}) blkdiff=(?P<blkdiff>[0-9a-f]{16})")
 ARCHES = ["ppc64le", "ppc64"]
+CROSS_READELF = {"ppc64le": "powerpc64le-linux-gnu-readelf",
+                 "ppc64": "powerpc64-linux-gnu-readelf"}
 
 
 def probe(r):
@@ -111,10 +113,19 @@ def test_probe_relocated_stub(ppc, off):
     r = ppc["run"]("--kernel", ppc["probe"], "--stub-addr", hex(addr),
                    stop_after=PROBE_DONE)
     assert f"charon: stub at 0x{addr:x}-" in r.out, r
-    # the policy name comes through a pointer table (and, on ELFv1, the
-    # calls through function descriptors): right only once relocated
+    # the stub reads back its own relocated pointer (pg_reloc_check()),
+    # and on ELFv1 calls through function descriptors: right only once
+    # relocated for this address
     assert "on failure: test exit" in r.out, r
     assert probe(r), r
+
+
+def test_failed_self_relocation_is_reported(build_dir, ppc, tmp_path):
+    stub = broken_reloc_stub(build_dir, ppc["arch"], tmp_path / "bad-stub.bin",
+                             CROSS_READELF[ppc["arch"]])
+    r = ppc["run"]("--kernel", ppc["probe"], "--stub", stub, timeout=120,
+                   stop_after="not booting")
+    check_reloc_refused(r)
 
 
 @pytest.mark.parametrize("label", ["kernel", "dtb"])

@@ -7,7 +7,8 @@ a user would."""
 import pytest
 
 from conftest import kernel_file
-from charonrun import built_files, check_flip_refused, probe_x86, qemu_runner
+from charonrun import (broken_reloc_stub, built_files, check_flip_refused,
+                       check_reloc_refused, probe_x86, qemu_runner)
 
 CR0_PG = 1 << 31
 CR4_PAE = 1 << 5
@@ -78,12 +79,21 @@ def test_probe_handover_32(x86_64, charon_qemu):
 def test_probe_relocated_stub(x86_64, charon_qemu, addr):
     r = charon_qemu("--kernel", x86_64["probe"], "--stub-addr", hex(addr))
     assert f"charon: stub at 0x{addr:x}-" in r.out, str(r)
-    # the policy name comes through a pointer table: it reads right only
-    # if the stub's own RELATIVE relocations were applied for this address
+    # the stub reads back its own relocated pointer (pg_reloc_check()) and
+    # fails unless the relocation took for this address
     assert "on failure: test exit" in r.out, str(r)
     p = probe_x86(r.out)
     assert p and p["pc"] == r.layout()["kernel"][0] + 0x200, str(r)
     assert r.status == PROBE_EXIT, str(r)
+
+
+def test_failed_self_relocation_is_reported(build_dir, x86_64, charon_qemu,
+                                             tmp_path):
+    stub = broken_reloc_stub(build_dir, "x86_64", tmp_path / "bad-stub.bin",
+                             "readelf")
+    r = charon_qemu("--kernel", x86_64["probe"], "--stub", stub, timeout=60)
+    check_reloc_refused(r)
+    assert r.status == 1, str(r)
 
 
 LABELS = ["kernel", "initrd", "boot_params", "cmdline"]
@@ -106,6 +116,17 @@ def test_malformed_params_are_refused(x86_64, charon_qemu, what, message):
     assert "FAILED: malformed parameter block" in r.out, str(r)
     assert "PROBE:" not in r.out, str(r)
     assert r.status == 1, str(r)
+
+
+def test_bad_block_header_touches_no_device(x86_64, charon_qemu):
+    # a bad magic: nothing of the block is trusted, the I/O port of its
+    # console and of its test exit included; the stub halts silently
+    r = charon_qemu("--kernel", x86_64["probe"], "--break-params", "magic",
+                    timeout=10)
+    console = r.out.split("qemu-system-x86_64", 1)[-1]
+    assert r.timed_out, str(r)
+    assert "charon: stub at" not in console, str(r)
+    assert "PROBE:" not in console, str(r)
 
 
 def test_failure_policy_reset(x86_64, charon_qemu):

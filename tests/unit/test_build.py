@@ -122,3 +122,35 @@ def test_bench_runs_and_digests_agree(build_dir):
     lines = [line for line in p.stdout.splitlines() if " ratio " in line]
     assert len(lines) == 4, p.stdout
     assert {line.split()[1] for line in lines} == {"integer", "default"}, p.stdout
+
+
+def test_check_stub_refuses_toc_relocations(tmp_path):
+    # ppc64: a TOC entry that holds an address is wrong until the stub has
+    # relocated itself; check-stub refuses a relocation into .toc
+    src = tmp_path / "t.S"
+    src.write_text("\t.text\n\t.globl _start\n_start:\tblr\n"
+                   "\t.section .toc,\"aw\"\n\t.quad _start\n")
+    cc, ld = "powerpc64le-linux-gnu-gcc", "powerpc64le-linux-gnu-ld"
+    readelf = "powerpc64le-linux-gnu-readelf"
+    subprocess.run([cc, "-c", "-o", str(tmp_path / "t.o"), str(src)],
+                   check=True)
+    # .toc its own section, as arch/ppc64/lds.h keeps it (ld's default
+    # script folds it into .got)
+    (tmp_path / "t.lds").write_text(
+        "SECTIONS { .text : { *(.text) } .toc : { *(.toc) } "
+        ".rela.dyn : { *(.rela*) } }\n")
+    subprocess.run([ld, "-pie", "--no-dynamic-linker", "-T",
+                    str(tmp_path / "t.lds"), "-o", str(tmp_path / "t.elf"),
+                    str(tmp_path / "t.o")], check=True)
+    base = [str(ROOT / "scripts/check-stub"), "--readelf", readelf,
+            "--relative", "R_PPC64_RELATIVE"]
+    p = subprocess.run(base + ["--no-relocs-in", ".toc",
+                               str(tmp_path / "t.elf")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    assert p.returncode != 0 and "dynamic relocations in .toc" in p.stdout, \
+        p.stdout
+    p = subprocess.run(base + [str(tmp_path / "t.elf")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    assert p.returncode == 0, p.stdout
