@@ -5,7 +5,7 @@
  */
 #include <purgatory/arch.h>
 #include <purgatory/pg.h>
-#include <purgatory/psci.h>
+#include "../psci/psci.h"
 
 uint64_t arch_addr_limit = 0xffffffffull;
 const uint32_t arch_reloc_relative = 23;	/* R_ARM_RELATIVE */

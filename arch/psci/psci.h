@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The failure policies of arm and arm64: PSCI (the same SMC32 function
+ * The failure policies of arm and arm64 (shared by arch/arm and arch/arm64,
+ * hence its own folder): PSCI (the same SMC32 function
  * IDs and the same conduit slot, next.arch.raw[0]) and semihosting.  Each
  * arch's entry.S provides the two calls, register-sized arguments.
  */
