@@ -26,6 +26,7 @@ import tempfile
 
 import pytest
 
+import kernelfacts
 from conftest import kernel_file
 from hostrun import charon, env
 
@@ -177,14 +178,23 @@ def x86_root(root, crash=None, iomem=None, memmap=Q35_MEMMAP,
     return root
 
 
-# a crash kernel where the bzImage would go (its pref_address, 16 MiB),
-# and one over the top of RAM below 4 GiB, where the stub, boot_params
-# and the command line would go
-CRASH = [(0x2000000, 0x3000000), (0x30000000, 0x3ffe0000)]
+# one crash kernel over the top of RAM below 4 GiB, where the stub,
+# boot_params and the command line would go; the other, where the
+# bzImage would go, comes from the file (kernel_crash())
+CRASH = [None, (0x30000000, 0x3ffe0000)]
+
+
+def kernel_crash(kernel):
+    """A crash kernel where the bzImage would go: from its pref_address,
+    up to 16 MiB of its init_size (the setup header, read here)."""
+    f = kernelfacts.bzimage(kernel)
+    size = min((f["init_size"] + 0xfff) & ~0xfff, 16 << 20)
+    return (f["pref_address"], f["pref_address"] + size)
 
 
 @pytest.mark.parametrize("crash", CRASH, ids=["kernel", "top"])
 def test_x86_crash_kernel_kept_out(build_dir, tmp_path, x86, crash):
+    crash = crash or kernel_crash(x86["kernel"])
     initrd = write(tmp_path, "initrd", bytes(range(256)) * 64)
     free = x86_root(tmp_path / "free")
     p = run_load(build_dir, free, "x86_64", x86, "-v", "--initrd", initrd)

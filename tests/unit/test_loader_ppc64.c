@@ -608,7 +608,7 @@ static void test_kernel_add(void **state)
 	struct charon_err err;
 
 	(void)state;
-	/* Debian's size: not run at load, keep out 48 MiB from 0 */
+	/* a ~40 MiB kernel: not run at load, keep out 48 MiB from 0 */
 	fake_image(&img, 0x287c918, true);
 	tl_layout(&l, 0, GiB(2));
 	CHECK(charon_ppc64_kernel_add(&l, &img, false, 0, 0, &pl, &err));

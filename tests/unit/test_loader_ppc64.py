@@ -191,36 +191,46 @@ def test_real_kernel_facts(build_dir, tmp_path, kernel_set):
     entry = int(re.search(r"Entry point address:\s+(0x[0-9a-f]+)", hdr)[1],
                 16)
     loads = _loads(k)
-    assert len(loads) == int(info["nr_load"]) == 1
+    assert len(loads) == int(info["nr_load"]) >= 1
     off, vaddr, paddr, filesz, memsz = loads[0]
     assert int(info["entry"], 16) == entry == vaddr
-    assert int(info["vaddr"], 16) == vaddr == 0xc000000000000000
-    assert int(info["paddr"], 16) == paddr == 0
-    assert int(info["mem_size"], 16) == memsz
+    # the kernel's own link address and load address, whatever they are
+    assert int(info["vaddr"], 16) == vaddr
+    assert int(info["paddr"], 16) == paddr
+    assert int(info["mem_size"], 16) == \
+        max(v + m for _, v, _, _, m in loads) - vaddr
     assert info["endian"] == "le" and info["abi"] == "2"
     assert info["type"] == "2"                      # ET_EXEC
     data = open(k, "rb").read()
     assert bytes.fromhex(info["head"]) == data[off:off + 0x100]
     assert info["run0"] == "1" and data[off + 0x5c:off + 0x60] == b"0nur"
     relocs = _relocs(k)
-    assert int(info["nr_rela"]) == len(relocs) > 100000
+    assert int(info["nr_rela"]) == len(relocs) > 0
     nm = {f[2]: int(f[0], 16) for f in
           (ln.split() for ln in _run(["nm", k]).splitlines()) if len(f) == 3}
     assert int(info["run_at_load"], 16) == nm["__run_at_load"] - vaddr
     assert int(info["end_interrupts"], 16) == nm["__end_interrupts"] - vaddr
     assert info["self_relocating"] == "1" and "relocate" in nm
-    assert "reloc_start" not in nm
-    assert info["kcrctab"] == "clean"
     secs = _sections(k)
     kcrc = [v for n, v in secs.items() if n.startswith("__kcrctab")]
     assert int(info["kcrctab_sections"]) == len(kcrc) >= 1
-    assert not any(a <= r[0] < a + s for a, s in kcrc for r in relocs)
+    # DESIGN's rule, judged here from readelf's tables: "clean" exactly
+    # when no relocation targets a CRC (every kernel since 4.10)
+    moving = any(a <= r[0] < a + s for a, s in kcrc for r in relocs)
+    if not moving:
+        assert info["kcrctab"] == "clean"
+    else:
+        # which: the relocations' types and symbols decide (the synthetic
+        # kernels below pin each case)
+        assert info["kcrctab"] in ("clean", "skip", "undone")
+        assert info["kcrctab"] != "skip" or "reloc_start" not in nm
 
     load = 0x4000000
     out_path = tmp_path / "vmlinux.raw"
     res = _kv(_run([_tool(build_dir), "--prerelocate", k, hex(load),
                     out_path]))
-    assert res["kcrctab"] == "clean" and res["skip"] == ""
+    assert res["kcrctab"] == info["kcrctab"]
+    assert (res["skip"] == "") == (info["kcrctab"] != "skip")
     out = out_path.read_bytes()
     raw = _raw(k, loads)
     assert len(out) == len(raw) == memsz
