@@ -10,6 +10,7 @@ the stub ELF (-kernel) and the entry block and parameter block in it,
 the edited tree, and the options ppc64 refuses or alone takes.
 """
 import hashlib
+import os
 import pathlib
 import re
 import shutil
@@ -388,6 +389,25 @@ def test_cli_ppc64_capture_with_the_users_kernel(build_dir, tmp_path):
     assert f"(captured in " in p.stdout and f"by booting {k})" in p.stdout, \
         p.stdout
     assert list((tmp_path / "cache").glob("*.dtb"))
+
+
+def test_cli_ppc64_capture_not_with_a_bare_metal_elf(build_dir, tmp_path):
+    """A little-endian ppc64 ELF that is not Linux (our probe: no ELF
+    note of owner "Linux") cannot dump the tree: the capture boots the
+    project's kernel instead, and it is the one named."""
+    want = kernel_file(build_dir, "ppc64le")
+    p = subprocess.run(
+        [str(build_dir / "host" / "charon"), "qemu", "--arch", "ppc64le",
+         "--kernel", str(build_dir / "ppc64le" / "probe.elf"), "--stub",
+         str(build_dir / "ppc64le" / "charon-stub.bin"), "--workdir",
+         str(tmp_path / "w"), "--dry-run"],
+        env=_qemu_env(build_dir, CHARON_CACHE=tmp_path / "cache"),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        timeout=600)
+    assert p.returncode == 0, p.stderr
+    m = re.search(r"\(captured in .* by booting (\S+)\)", p.stdout)
+    assert m, p.stdout
+    assert os.path.samefile(m.group(1), want), (m.group(1), want)
 
 
 def test_cli_ppc64_capture_hint_works_as_printed(build_dir, tmp_path):

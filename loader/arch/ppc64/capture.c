@@ -127,31 +127,85 @@ int charon_powernv_fdt_key(const struct charon_powernv_opts *o, char *key,
 	return 0;
 }
 
+#define NOTES_MAX	4096u	/* a vmlinux's PT_NOTE is ~100 bytes */
+#define PHDRS_MAX	64u
+
+/* does the PT_NOTE at @off, @len bytes, hold a note of owner "Linux"? */
+static bool linux_note(int fd, uint64_t off, uint64_t len)
+{
+	static const char owner[] = "Linux";
+	unsigned char n[NOTES_MAX];
+	uint64_t at = 0;
+
+	if (len > sizeof(n) || pread(fd, n, len, (off_t)off) != (ssize_t)len) {
+		return false;
+	}
+	while (len - at >= 12) {
+		uint32_t namesz = charon_get32(n + at, CHARON_LE);
+		uint32_t descsz = charon_get32(n + at + 4, CHARON_LE);
+		uint64_t next = at + 12 + ((namesz + 3ull) & ~3ull) +
+				((descsz + 3ull) & ~3ull);
+
+		if (next > len) {
+			return false;
+		}
+		if (namesz == sizeof(owner) &&
+		    !memcmp(n + at + 12, owner, sizeof(owner))) {
+			return true;
+		}
+		at = next;
+	}
+	return false;
+}
+
 /**
  * charon_powernv_capture_kernel() - can a kernel file dump skiboot's tree?
  * @path: a file
  *
  * The capture boots a Linux kernel on powernv with a little-endian
- * userspace (the dumpfdt initramfs): it needs a little-endian ppc64 ELF.
- * Only the ELF header is read.
+ * userspace (the dumpfdt initramfs): it needs a little-endian ppc64 ELF
+ * that is Linux, which every vmlinux since 4.18 says in an ELF note of
+ * owner "Linux" (the build salt); a bare-metal ELF such as our probe
+ * has none. The ELF header, program headers and notes are read.
  *
- * Return: true for an ELF64, ELFDATA2LSB, EM_PPC64 file.
+ * Return: true for an ELF64, ELFDATA2LSB, EM_PPC64 file with such a note.
  */
 bool charon_powernv_capture_kernel(const char *path)
 {
-	unsigned char h[20];
-	ssize_t n;
+	unsigned char h[sizeof(Elf64_Ehdr)], ph[sizeof(Elf64_Phdr)];
+	uint64_t phoff;
+	unsigned int i, phnum;
+	bool is_linux = false;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		return false;
 	}
-	n = read(fd, h, sizeof(h));
+	if (read(fd, h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    memcmp(h, ELFMAG, SELFMAG) || h[EI_CLASS] != ELFCLASS64 ||
+	    h[EI_DATA] != ELFDATA2LSB ||
+	    charon_get16(h + 18, CHARON_LE) != EM_PPC64 ||
+	    charon_get16(h + 54, CHARON_LE) != sizeof(ph)) {
+		goto out;
+	}
+	phoff = charon_get64(h + 32, CHARON_LE);
+	phnum = charon_get16(h + 56, CHARON_LE);
+	for (i = 0; i < phnum && i < PHDRS_MAX && !is_linux; i++) {
+		if (pread(fd, ph, sizeof(ph),
+			  (off_t)(phoff + i * sizeof(ph))) !=
+		    (ssize_t)sizeof(ph)) {
+			break;
+		}
+		if (charon_get32(ph, CHARON_LE) == PT_NOTE) {
+			is_linux =
+				linux_note(fd, charon_get64(ph + 8, CHARON_LE),
+					   charon_get64(ph + 32, CHARON_LE));
+		}
+	}
+out:
 	close(fd);
-	return n == (ssize_t)sizeof(h) && !memcmp(h, ELFMAG, SELFMAG) &&
-	       h[EI_CLASS] == ELFCLASS64 && h[EI_DATA] == ELFDATA2LSB &&
-	       charon_get16(h + 18, CHARON_LE) == EM_PPC64;
+	return is_linux;
 }
 
 /* ---- the dump ------------------------------------------------------------ */
