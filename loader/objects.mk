@@ -6,7 +6,7 @@
 #   backend/  QEMU, kexec_load(2), the running system, the process runner
 #   cli/      the charon command, one file per command
 loader-core-y := core/err.o core/util.o core/file.o core/digest.o \
-	core/gzip.o core/layout.o core/fdt.o core/stub.o core/params.o \
+	core/gzip.o core/layout.o core/fdt.o core/fdt-edit.o core/stub.o core/params.o \
 	core/plan.o core/hooks.o core/inspect.o
 loader-arch-y := arch/registry.o
 include $(sort $(wildcard loader/arch/*/objects.mk))

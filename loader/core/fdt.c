@@ -223,7 +223,7 @@ int charon_fdt_memory(const char *name, const void *fdt,
  * /chosen's CHARON_FDT_STUB_PROP records), or -1.  That stub is gone
  * once its kernel runs: the range is free again.
  */
-static int old_stub_rsv(const void *fdt)
+int charon_fdt_old_stub_rsv(const void *fdt)
 {
 	const fdt64_t *v;
 	uint64_t addr, size;
@@ -263,7 +263,7 @@ int charon_fdt_keepouts(const char *name, const void *fdt,
 	char sname[CHARON_SEG_NAME_LEN];
 	uint64_t addr, size;
 	const char *nn;
-	int i, n, rm, node, ac, sc, rc, old = old_stub_rsv(fdt);
+	int i, n, rm, node, ac, sc, rc, old = charon_fdt_old_stub_rsv(fdt);
 
 	n = fdt_num_mem_rsv(fdt);
 	for (i = 0; i < n; i++) {
@@ -352,6 +352,52 @@ static bool translate(const void *fdt, int node, uint64_t *addr)
 	return true;
 }
 
+/* aliases that name aliases: as deep as we follow them */
+#define ALIAS_HOPS	8
+
+/*
+ * The node of a stdout-path (without ":options"): an absolute path, or an
+ * alias, possibly followed by "/more", resolved here through /aliases at
+ * most ALIAS_HOPS times.  libfdt is handed only absolute paths: its own
+ * alias lookup recurses without end on an alias that names itself.
+ * Returns the node, or a negative libfdt code with *why set.
+ */
+static int stdout_node(const void *fdt, const char *sp, int plen,
+		       const char **why)
+{
+	char path[256], next[256];
+	const char *val;
+	int aliases, hops, n, len;
+
+	if (plen <= 0 || (size_t)plen >= sizeof(path)) {
+		*why = plen <= 0 ? "empty" : "longer than 255 bytes";
+		return -FDT_ERR_BADPATH;
+	}
+	memcpy(path, sp, (size_t)plen);
+	path[plen] = '\0';
+	for (hops = 0; path[0] != '/'; hops++) {
+		if (hops == ALIAS_HOPS) {
+			*why = "aliases nest more than 8 deep (a loop?)";
+			return -FDT_ERR_BADPATH;
+		}
+		aliases = fdt_path_offset(fdt, "/aliases");
+		n = (int)strcspn(path, "/");
+		val = aliases < 0 ? NULL :
+		      fdt_getprop_namelen(fdt, aliases, path, n, &len);
+		if (!val || len <= 0 || strnlen(val, (size_t)len) >= (size_t)len) {
+			*why = "not an absolute path, nor an alias in /aliases";
+			return -FDT_ERR_NOTFOUND;
+		}
+		if ((size_t)snprintf(next, sizeof(next), "%s%s", val,
+				     path + n) >= sizeof(next)) {
+			*why = "its alias expands past 255 bytes";
+			return -FDT_ERR_BADPATH;
+		}
+		memcpy(path, next, sizeof(path));
+	}
+	return fdt_path_offset(fdt, path);
+}
+
 /**
  * charon_fdt_console() - the console /chosen stdout-path points at
  * @name: file name, for messages
@@ -361,7 +407,8 @@ static bool translate(const void *fdt, int node, uint64_t *addr)
  *	compatible string
  * @err: error message on failure
  *
- * stdout-path may be an alias and may carry ":options".  "arm,pl011" gives
+ * stdout-path may be an alias (followed at most 8 deep) and may carry
+ * ":options".  "arm,pl011" gives
  * CHARON_CON_PL011 and "ns16550a"/"ns16550" CHARON_CON_NS16550_MMIO with
  * the reg-shift property; base is the node's first reg address translated
  * through the parents' ranges.
@@ -372,7 +419,7 @@ int charon_fdt_console(const char *name, const void *fdt,
 		       struct charon_fdt_console *out, struct charon_err *err)
 {
 	const fdt32_t *reg, *shift;
-	const char *sp, *colon, *compat;
+	const char *sp, *colon, *compat, *why = NULL;
 	int chosen, node, parent, len, plen, ac, sc;
 	char psp[128];
 	uint64_t base;
@@ -397,11 +444,11 @@ int charon_fdt_console(const char *name, const void *fdt,
 	}
 	colon = strchr(sp, ':');
 	plen = colon ? (int)(colon - sp) : (int)strlen(sp);
-	node = fdt_path_offset_namelen(fdt, sp, plen);
+	node = stdout_node(fdt, sp, plen, &why);
 	if (node < 0) {
 		charon_printable(psp, sizeof(psp), sp, (size_t)len);
 		charon_warnf("dtb: %s: /chosen stdout-path \"%s\" does not name a node (%s); no console for the stub",
-			     name, psp, fdt_strerror(node));
+			     name, psp, why ? why : fdt_strerror(node));
 		return 0;
 	}
 	node_path(fdt, node, out->path, sizeof(out->path));
@@ -534,158 +581,5 @@ int charon_fdt_bootargs(const char *name, const void *fdt, const char **out,
 				   name);
 	}
 	*out = ba;
-	return 0;
-}
-
-/**
- * charon_fdt_edit_room() - bytes charon_fdt_edit() opens the tree into
- * @fdt: a checked device tree
- * @e: the edits
- *
- * Return: the tree's packed size (its totalsize may include padding, as
- * QEMU's 1 MiB trees do) plus room for the new properties and
- * reservations; an upper bound of the edited, packed tree.
- */
-size_t charon_fdt_edit_room(const void *fdt, const struct charon_fdt_edit *e)
-{
-	int nr = fdt_num_mem_rsv(fdt);
-	size_t room;
-
-	/* what fdt_open_into() needs: header, reservations, blocks */
-	room = 40 + (size_t)(nr > 0 ? nr + 1 : 1) * 16 +
-	       fdt_size_dt_struct(fdt) + fdt_size_dt_strings(fdt) + 1024;
-	if (fdt_version(fdt) < 17) {
-		/* no size_dt_struct: the whole tree is the bound */
-		room = fdt_totalsize(fdt) + 1024;
-	}
-
-	if (e->bootargs) {
-		room += strlen(e->bootargs) + 64;
-	}
-	room += 2 * 64;				/* linux,initrd-start/end */
-	room += 64;				/* CHARON_FDT_STUB_PROP */
-	room += (e->nr_rsv + 2) * 16;		/* memreserve entries */
-	return (room + 7) & ~(size_t)7;
-}
-
-static int set_chosen(void *fdt, const struct charon_fdt_edit *e)
-{
-	int chosen, rc;
-
-	chosen = fdt_path_offset(fdt, "/chosen");
-	if (chosen == -FDT_ERR_NOTFOUND) {
-		chosen = fdt_add_subnode(fdt, 0, "chosen");
-	}
-	if (chosen < 0) {
-		return chosen;
-	}
-	if (e->bootargs) {
-		rc = fdt_setprop_string(fdt, chosen, "bootargs", e->bootargs);
-		if (rc) {
-			return rc;
-		}
-	}
-	if (e->stub.size) {
-		fdt64_t v[2] = { cpu_to_fdt64(e->stub.start),
-				 cpu_to_fdt64(e->stub.size) };
-
-		rc = fdt_setprop(fdt, chosen, CHARON_FDT_STUB_PROP, v,
-				 sizeof(v));
-	} else {
-		rc = fdt_delprop(fdt, chosen, CHARON_FDT_STUB_PROP);
-		rc = rc == -FDT_ERR_NOTFOUND ? 0 : rc;
-	}
-	if (rc) {
-		return rc;
-	}
-	if (e->initrd) {
-		rc = fdt_setprop_u64(fdt, chosen, "linux,initrd-start",
-				     e->initrd_start);
-		if (!rc) {
-			rc = fdt_setprop_u64(fdt, chosen, "linux,initrd-end",
-					     e->initrd_end);
-		}
-		return rc;
-	}
-	/* a stale initrd from the input tree must not survive */
-	rc = fdt_delprop(fdt, chosen, "linux,initrd-start");
-	if (rc && rc != -FDT_ERR_NOTFOUND) {
-		return rc;
-	}
-	rc = fdt_delprop(fdt, chosen, "linux,initrd-end");
-	if (rc && rc != -FDT_ERR_NOTFOUND) {
-		return rc;
-	}
-	return 0;
-}
-
-/**
- * charon_fdt_edit() - apply the boot's edits to a copy of a tree
- * @name: file name, for messages
- * @fdt: a checked device tree (not modified)
- * @e: the edits: /chosen bootargs (if given), linux,initrd-start/-end as
- *	64-bit values (or their removal), /memreserve/ entries to add, the
- *	stub's entry (an earlier stub's entry is dropped)
- * @out: set to the edited, packed tree (malloc'd; free() it)
- * @out_len: its size (fdt_totalsize)
- * @err: error message on failure
- *
- * Return: 0 or a negative errno code.
- */
-int charon_fdt_edit(const char *name, const void *fdt,
-		    const struct charon_fdt_edit *e, void **out,
-		    size_t *out_len, struct charon_err *err)
-{
-	size_t room = charon_fdt_edit_room(fdt, e);
-	unsigned int i;
-	void *buf;
-	int rc, old;
-
-	/*
-	 * fdt_open_into() moves a tree with ordered blocks whole, padding
-	 * included: give it totalsize plus the room for the edits; fdt_pack()
-	 * drops the padding afterwards.
-	 */
-	room += fdt_totalsize(fdt);
-
-	*out = NULL;
-	*out_len = 0;
-	if (e->initrd && e->initrd_end < e->initrd_start) {
-		return charon_errf(err, -EINVAL,
-				   "dtb: %s: initrd end 0x%llx is below its start 0x%llx",
-				   name, (ull)e->initrd_end,
-				   (ull)e->initrd_start);
-	}
-	if (room > INT32_MAX) {
-		return charon_errf(err, -EFBIG, "dtb: %s: too large to edit", name);
-	}
-	buf = malloc(room);
-	if (!buf) {
-		return charon_errf(err, -ENOMEM, "dtb: %s: out of memory", name);
-	}
-	rc = fdt_open_into(fdt, buf, (int)room);
-	old = rc ? -1 : old_stub_rsv(buf);
-	if (old >= 0) {
-		rc = fdt_del_mem_rsv(buf, old);
-	}
-	if (!rc) {
-		rc = set_chosen(buf, e);
-	}
-	for (i = 0; !rc && i < e->nr_rsv; i++) {
-		rc = fdt_add_mem_rsv(buf, e->rsv[i].start, e->rsv[i].size);
-	}
-	if (!rc && e->stub.size) {
-		rc = fdt_add_mem_rsv(buf, e->stub.start, e->stub.size);
-	}
-	if (!rc) {
-		rc = fdt_pack(buf);
-	}
-	if (rc) {
-		free(buf);
-		return charon_errf(err, -EINVAL, "dtb: %s: editing failed: %s",
-				   name, fdt_strerror(rc));
-	}
-	*out = buf;
-	*out_len = fdt_totalsize(buf);
 	return 0;
 }

@@ -66,6 +66,12 @@ void *tl_dtb(const struct tl_dtb_opts *o, size_t *len)
 
 	CHECK(fdt_begin_node(f, "aliases"));
 	CHECK(fdt_property_string(f, "serial0", "/pl011@9000000"));
+	/* hostile ones: loops, and aliases that name aliases */
+	CHECK(fdt_property_string(f, "self", "self"));
+	CHECK(fdt_property_string(f, "ping", "pong"));
+	CHECK(fdt_property_string(f, "pong", "ping"));
+	CHECK(fdt_property_string(f, "bus", "/soc"));
+	CHECK(fdt_property_string(f, "uart2", "bus/serial@20000"));
 	CHECK(fdt_end_node(f));
 
 	if (!o->no_chosen) {
@@ -219,6 +225,38 @@ static void test_fdt_console(void **state)
 	CHECK(charon_fdt_console("d.dtb", f, &con, &err));
 	assert_int_equal(con.con.kind, CHARON_CON_NONE);
 	assert_non_null(strstr(tl_last_warning, "\"/nothing@0\" does not name a node"));
+	free(f);
+
+	/* an alias of an alias, then a path below it */
+	o.stdout_path = "uart2:9600";
+	f = tl_dtb(&o, &len);
+	CHECK(charon_fdt_console("g.dtb", f, &con, &err));
+	assert_int_equal(con.con.kind, CHARON_CON_NS16550_MMIO);
+	assert_int_equal(con.con.base, 0x10020000);
+	assert_string_equal(con.path, "/soc/serial@20000");
+	free(f);
+
+	/*
+	 * aliases that resolve to themselves: libfdt's own lookup recursed
+	 * until the stack ran out (SIGSEGV); ours gives up, with a warning
+	 */
+	o.stdout_path = "self";
+	f = tl_dtb(&o, &len);
+	CHECK(charon_fdt_console("h.dtb", f, &con, &err));
+	assert_int_equal(con.con.kind, CHARON_CON_NONE);
+	assert_non_null(strstr(tl_last_warning, "h.dtb: /chosen stdout-path \"self\" does not name a node (aliases nest more than 8 deep"));
+	free(f);
+	o.stdout_path = "ping/x";
+	f = tl_dtb(&o, &len);
+	CHECK(charon_fdt_console("i.dtb", f, &con, &err));
+	assert_int_equal(con.con.kind, CHARON_CON_NONE);
+	assert_non_null(strstr(tl_last_warning, "aliases nest more than 8 deep"));
+	free(f);
+	o.stdout_path = "nosuch";
+	f = tl_dtb(&o, &len);
+	CHECK(charon_fdt_console("j.dtb", f, &con, &err));
+	assert_int_equal(con.con.kind, CHARON_CON_NONE);
+	assert_non_null(strstr(tl_last_warning, "nor an alias in /aliases"));
 	free(f);
 
 	/* none at all */

@@ -57,6 +57,7 @@ int charon_fdt_psci(const char *name, const void *fdt, uint32_t *conduit,
 		    struct charon_err *err);
 int charon_fdt_bootargs(const char *name, const void *fdt, const char **out,
 			struct charon_err *err);
+int charon_fdt_old_stub_rsv(const void *fdt);
 size_t charon_fdt_edit_room(const void *fdt, const struct charon_fdt_edit *e);
 int charon_fdt_edit(const char *name, const void *fdt,
 		    const struct charon_fdt_edit *e, void **out,
