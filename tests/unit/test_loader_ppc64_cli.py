@@ -437,3 +437,69 @@ def test_cli_ppc64_capture_hint_works_as_printed(build_dir, tmp_path):
     m = re.search(r"fetch one: (\S+/scripts/fetch-kernels) --out (\S+) "
                   r"ppc64le;", err)
     assert m and pathlib.Path(m.group(1)).exists(), err
+
+
+def _shdrs(b):
+    """A little-endian ELF64's section headers: [(index, name, header
+    offset in the file, (sh_name, type, flags, addr, offset, size, link,
+    info, align, entsize))]."""
+    shoff, = struct.unpack_from("<Q", b, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", b, 0x3a)
+    fmt = "<IIQQQQIIQQ"
+    hdrs = [struct.unpack_from(fmt, b, shoff + i * shentsize)
+            for i in range(shnum)]
+    strtab = hdrs[shstrndx][4]
+    out = []
+    for i, h in enumerate(hdrs):
+        end = b.index(b"\0", strtab + h[0])
+        out.append((i, b[strtab + h[0]:end].decode(), shoff + i * shentsize,
+                    h))
+    return out
+
+
+def _patched(src, dst, section, field, value):
+    """A copy of vmlinux src whose section's field (0x18 sh_addr, 0x18+8
+    sh_offset, 0x20 sh_size) is value; the section's index."""
+    b = bytearray(src.read_bytes())
+    i, _, at, _ = next(s for s in _shdrs(b) if s[1] == section)
+    struct.pack_into("<Q", b, at + field, value)
+    dst.write_bytes(bytes(b))
+    return i
+
+
+SH_ADDR, SH_OFFSET, SH_SIZE = 0x10, 0x18, 0x20
+
+
+@pytest.mark.parametrize("section,field,value,msg", [
+    # a count from sh_size far past the file: it reached calloc
+    (".rela.dyn", SH_SIZE, 0x18 << 40,
+     "sh_offset 0x{off:x} + sh_size 0x180000000000 runs past the file's"),
+    (".rela.dyn", SH_OFFSET, (1 << 64) - 8,
+     "sh_offset 0xfffffffffffffff8 + sh_size 0x{size:x} runs past"),
+    (".rela.dyn", SH_SIZE, 25,
+     "sh_size 0x19 is not a whole number of 24-byte entries (sh_entsize)"),
+    # __kcrctab's end wrapped, and the file was accepted
+    ("__kcrctab", SH_ADDR, (1 << 64) - 0x10,
+     "sh_addr 0xfffffffffffffff0 + sh_size 0x{size:x} wraps past 2^64"),
+])
+def test_cli_ppc64_hostile_sections(build_dir, tmp_path, section, field,
+                                    value, msg):
+    """A vmlinux whose section header is inconsistent with the file is
+    refused by inspect and by a --prerelocate plan, naming the file, the
+    section, the field and its value."""
+    k = kernel_file(build_dir, "ppc64le")
+    bad = tmp_path / "vmlinux"
+    i = _patched(k, bad, section, field, value)
+    _, _, _, h = next(s for s in _shdrs(k.read_bytes()) if s[1] == section)
+    want = f"{bad}: section {i} ({section}): " + \
+        msg.format(off=h[4], size=h[5])
+    p = charon(build_dir, "inspect", bad)
+    assert p.returncode == 1 and want in p.stderr, p.stderr
+    f = {"arch": "ppc64le", "kernel": bad,
+         "stub": build_dir / "ppc64le" / "charon-stub.bin",
+         "dtb": tmp_path / "powernv.dtb", "workdir": tmp_path / "w"}
+    (tmp_path / "p.dts").write_text(DTS)
+    _dtc("-I", "dts", "-O", "dtb", "-o", f["dtb"], tmp_path / "p.dts")
+    p = _dry_run(build_dir, f, "--run-at-load", "--prerelocate",
+                 initrd=False)
+    assert p.returncode == 1 and want in p.stderr, p.stderr

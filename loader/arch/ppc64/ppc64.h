@@ -10,6 +10,9 @@
 
 #include <charon/boot.h>
 
+int charon_ppc64_section_ok(const char *name, const char *sn, size_t idx,
+			    const GElf_Shdr *sh, size_t len,
+			    struct charon_err *err);
 Elf *charon_ppc64_open_elf(const char *name, const uint8_t *buf, size_t len,
 			   struct charon_err *err);
 int charon_ppc64_read_kernel(const struct charon_boot_opts *o,

@@ -108,7 +108,8 @@ static int add_kcrctab(const char *name, const char *sn, const GElf_Shdr *sh,
 
 /* first pass: count entries, find the symbol table, __kcrctab*, reloc_start */
 static int scan_sections(const char *name, Elf *e, size_t shstrndx,
-			 struct charon_elf_rela *r, struct charon_err *err)
+			 size_t len, struct charon_elf_rela *r,
+			 struct charon_err *err)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -123,6 +124,11 @@ static int scan_sections(const char *name, Elf *e, size_t shstrndx,
 					   elf_errmsg(-1));
 		}
 		sn = elf_strptr(e, shstrndx, sh.sh_name);
+		rc = charon_ppc64_section_ok(name, sn, elf_ndxscn(scn), &sh,
+					     len, err);
+		if (rc) {
+			return rc;
+		}
 		if (sh.sh_type == SHT_RELA && (sh.sh_flags & SHF_ALLOC)) {
 			if (sh.sh_entsize != sizeof(Elf64_Rela)) {
 				return charon_errf(err, -EINVAL,
@@ -229,7 +235,7 @@ int charon_ppc64_elf_rela(const char *name,
 				 name);
 		goto out;
 	}
-	rc = scan_sections(name, e, shstrndx, out, err);
+	rc = scan_sections(name, e, shstrndx, img->len, out, err);
 	if (!rc) {
 		rc = read_relas(name, e, out, err);
 	}

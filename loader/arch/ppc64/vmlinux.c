@@ -347,6 +347,56 @@ static int read_symtab(const char *name, Elf *e, Elf_Scn *scn,
 	return 0;
 }
 
+/**
+ * charon_ppc64_section_ok() - is a section header consistent with its file?
+ * @name: file name, for messages
+ * @sn: the section's name, or NULL
+ * @idx: its index, for messages
+ * @sh: its header
+ * @len: the file's size
+ * @err: error message on failure
+ *
+ * Counts and ends come from these fields before libelf reads anything,
+ * so each is checked first: the bytes lie in the file (SHT_NOBITS has
+ * none), sh_size is a whole number of entries, and an allocated
+ * section's sh_addr + sh_size does not wrap.
+ *
+ * Return: 0, or -EINVAL naming the section, the field and its value.
+ */
+int charon_ppc64_section_ok(const char *name, const char *sn, size_t idx,
+			    const GElf_Shdr *sh, size_t len,
+			    struct charon_err *err)
+{
+	char what[80];
+
+	if (sn && *sn) {
+		snprintf(what, sizeof(what), "section %zu (%.64s)", idx, sn);
+	} else {
+		snprintf(what, sizeof(what), "section %zu", idx);
+	}
+	if (sh->sh_type != SHT_NOBITS &&
+	    (sh->sh_offset > len || sh->sh_size > len - sh->sh_offset)) {
+		return charon_errf(err, -EINVAL,
+				   "kernel: %s: %s: sh_offset 0x%llx + sh_size 0x%llx runs past the file's 0x%zx bytes",
+				   name, what, (ull)sh->sh_offset,
+				   (ull)sh->sh_size, len);
+	}
+	if (sh->sh_entsize && sh->sh_size % sh->sh_entsize) {
+		return charon_errf(err, -EINVAL,
+				   "kernel: %s: %s: sh_size 0x%llx is not a whole number of %llu-byte entries (sh_entsize)",
+				   name, what, (ull)sh->sh_size,
+				   (ull)sh->sh_entsize);
+	}
+	if ((sh->sh_flags & SHF_ALLOC) && sh->sh_size &&
+	    sh->sh_addr + sh->sh_size < sh->sh_addr) {
+		return charon_errf(err, -EINVAL,
+				   "kernel: %s: %s: sh_addr 0x%llx + sh_size 0x%llx wraps past 2^64",
+				   name, what, (ull)sh->sh_addr,
+				   (ull)sh->sh_size);
+	}
+	return 0;
+}
+
 static int read_sections(const char *name, Elf *e,
 			 struct charon_ppc64_image *img,
 			 struct charon_err *err)
@@ -368,6 +418,11 @@ static int read_sections(const char *name, Elf *e,
 					   elf_errmsg(-1));
 		}
 		sn = shstrndx ? elf_strptr(e, shstrndx, sh.sh_name) : NULL;
+		rc = charon_ppc64_section_ok(name, sn, elf_ndxscn(scn), &sh,
+					     img->len, err);
+		if (rc) {
+			return rc;
+		}
 		if (sh.sh_type == SHT_RELA && (sh.sh_flags & SHF_ALLOC) &&
 		    sh.sh_entsize) {
 			img->nr_rela += sh.sh_size / sh.sh_entsize;
