@@ -222,9 +222,14 @@ static void read_line(const char *root, const char *path, char *buf,
 	if (charon_live_path(root, path, full, sizeof(full), &ignore)) {
 		return;
 	}
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	/* a FIFO in a --root tree must not hang us: regular files only */
+	fd = open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd >= 0) {
-		n = read(fd, buf, len - 1);
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			n = read(fd, buf, len - 1);
+		}
 		close(fd);
 	}
 	buf[n > 0 ? n : 0] = '\0';

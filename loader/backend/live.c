@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,15 @@ int charon_iomem_parse(const char *name, const char *text,
 					   "%s: line %u: expected \"START-END : NAME\"",
 					   name, lineno);
 		}
+		/*
+		 * [start, end] inclusive: end + 1 and end - start + 1 must
+		 * not wrap.  No physical address is that high.
+		 */
+		if (end == UINT64_MAX) {
+			return charon_errf(err, -EINVAL,
+					   "%s: line %u: range %llx-%llx reaches the last address below 2^64; no physical range does",
+					   name, lineno, start, end);
+		}
 		label = line + indent + pos;
 		snprintf(lab, sizeof(lab), "%.*s",
 			 (int)(nl ? (size_t)(nl - label) : strlen(label)),
@@ -197,11 +207,29 @@ int charon_iomem_parse(const char *name, const char *text,
 /* the 8250 ports Linux gives ttyS0..3 on a PC */
 static const uint16_t pc_com[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 
+/* ttySn's n from "n" or "n,options"; UINT_MAX if it is not a number */
+static unsigned int tty_index(const char *s)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (n > 1000) {
+			return UINT_MAX;
+		}
+		n = n * 10 + (unsigned int)(s[i] - '0');
+	}
+	return i && (!s[i] || s[i] == ',') ? n : UINT_MAX;
+}
+
 /**
  * charon_live_com_port() - the I/O port of the command line's serial console
  * @cmdline: a kernel command line
  * @port: set to the port of the last console=ttySn (n < 4) or
  *	console=uart[8250],io,ADDR; untouched if there is none
+ *
+ * A console=ttyS or uart,io value it cannot give a port for (ttyS4 and
+ * up, ttyS99999999999, an address past 0xffff) is warned about by name.
  *
  * Return: 0 if one was found, -ENOENT if not.
  */
@@ -222,9 +250,15 @@ int charon_live_com_port(const char *cmdline, uint16_t *port)
 		    !strncmp(p, "console=", 8)) {
 			memcpy(val, p + 8, len - 8);
 			val[len - 8] = '\0';
-			if (sscanf(val, "ttyS%u", &n) == 1 && n < 4) {
-				*port = pc_com[n];
-				rc = 0;
+			if (!strncmp(val, "ttyS", 4)) {
+				n = tty_index(val + 4);
+				if (n < 4) {
+					*port = pc_com[n];
+					rc = 0;
+				} else {
+					charon_warnf("command line: console=%s: no I/O port known for it (ttyS0..3 are 0x3f8, 0x2f8, 0x3e8, 0x2e8; or console=uart8250,io,ADDR); ignored",
+						     val);
+				}
 			}
 			for (i = 0; i < 2; i++) {
 				if (strncmp(val, io[i], strlen(io[i]))) {
@@ -238,6 +272,9 @@ int charon_live_com_port(const char *cmdline, uint16_t *port)
 				    v && v < 0x10000) {
 					*port = (uint16_t)v;
 					rc = 0;
+				} else {
+					charon_warnf("command line: console=%s%s: not an I/O port 0x1..0xffff; ignored",
+						     io[i], val + strlen(io[i]));
 				}
 			}
 		}
@@ -298,9 +335,10 @@ static int read_memmap(const char *root, struct charon_live *lv,
 			s[strcspn(s, "\n")] = x[strcspn(x, "\n")] = '\0';
 			t[strcspn(t, "\n")] = '\0';
 			if (charon_parse_u64(s, &start) ||
-			    charon_parse_u64(x, &end) || end < start) {
+			    charon_parse_u64(x, &end) || end < start ||
+			    end == UINT64_MAX) {
 				rc = charon_errf(err, -EINVAL,
-						 "/sys/firmware/memmap/%u: start \"%s\", end \"%s\": expected 0x... numbers, end >= start",
+						 "/sys/firmware/memmap/%u: start \"%s\", end \"%s\": expected 0x... numbers, start <= end < 0xffffffffffffffff",
 						 n, s, x);
 			}
 		}
@@ -430,6 +468,12 @@ int charon_live_read(const char *root, enum charon_live_arch arch,
 	text[strcspn(text, "\n")] = '\0';
 	for (size_t n = strlen(text); n && text[n - 1] == ' '; n--) {
 		text[n - 1] = '\0';
+	}
+	lv->cmdline_len = strlen(text);
+	if (lv->cmdline_len >= sizeof(lv->cmdline)) {
+		charon_warnf("/proc/cmdline: %zu bytes, more than the %zu charon keeps: only its first %zu bytes are read for console=",
+			     lv->cmdline_len, sizeof(lv->cmdline) - 1,
+			     sizeof(lv->cmdline) - 1);
 	}
 	charon_strscpy(lv->cmdline, text, sizeof(lv->cmdline));
 	free(text);

@@ -160,6 +160,7 @@ int check_flips(const char *cmd, const struct charon_boot_opts *o,
 				    o->arch->flip_labels(o) : NULL;
 	const char *const *l;
 	char names[128];
+	uint64_t off;
 	size_t n = 0;
 	int i;
 
@@ -175,6 +176,11 @@ int check_flips(const char *cmd, const struct charon_boot_opts *o,
 
 		for (l = labels; !ok && l && *l; l++) {
 			ok = is_label(flip[i], len, *l);
+		}
+		if (ok && flip[i][len] == ':' &&
+		    charon_parse_u64(flip[i] + len + 1, &off)) {
+			return usage_error(cmd, "--flip-bit %s: OFFSET \"%s\" is not a number (decimal or 0x hex)",
+					   flip[i], flip[i] + len + 1);
 		}
 		if (!ok) {
 			return usage_error(cmd, "--flip-bit %s: expected LABEL[:OFFSET] with LABEL kernel%s%s",

@@ -73,6 +73,11 @@ int cmd_inspect(int argc, char **argv)
 	if (argc - optind != 1) {
 		return usage_error("inspect", "expected one FILE");
 	}
+	if (io.ram_size > UINT64_MAX - io.ram_base) {
+		return usage_error("inspect", "--ram-base 0x%llx with --ram-size 0x%llx: the range wraps past 2^64",
+				   (unsigned long long)io.ram_base,
+				   (unsigned long long)io.ram_size);
+	}
 	if (charon_inspect(argv[optind], &io, stdout, &err)) {
 		return runtime_error(&err);
 	}

@@ -266,6 +266,11 @@ static int make_cmdline(const struct load_args *l, const struct charon_live *lv,
 	const char *head = l->reuse_cmdline ? lv->cmdline : "";
 	const char *tail = l->append ? l->append : "";
 
+	if (l->reuse_cmdline && lv->cmdline_len >= sizeof(lv->cmdline)) {
+		return charon_errf(err, -E2BIG,
+				   "--reuse-cmdline: /proc/cmdline is %zu bytes, longer than the %zu charon takes",
+				   lv->cmdline_len, sizeof(lv->cmdline) - 1);
+	}
 	if ((size_t)snprintf(buf, len, "%s%s%s", head,
 			     *head && *tail ? " " : "", tail) >= len) {
 		return charon_errf(err, -E2BIG,

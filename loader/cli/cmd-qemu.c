@@ -106,10 +106,9 @@ static int make_workdir(const char *want, char *buf, size_t len,
 	int e;
 
 	if (want) {
-		if (mkdir(want, 0755) && errno != EEXIST) {
-			e = errno;
-			return charon_errf(err, -e, "--workdir %s: cannot create: %s",
-					   want, strerror(e));
+		e = charon_mkdir_p("--workdir", want, err);
+		if (e) {
+			return e;
 		}
 		snprintf(buf, len, "%s", want);
 		return 0;
@@ -258,6 +257,9 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			q->boot.dtb_path = optarg;
 			break;
 		case OPT_MACHINE:
+			if (!*optarg) {
+				return usage_error(cmd, "--machine: empty; name a QEMU machine (qemu-system-<arch> -machine help)");
+			}
 			q->run.m.machine = optarg;
 			break;
 		case OPT_CPU:

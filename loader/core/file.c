@@ -10,6 +10,32 @@
 #include <charon/file.h>
 
 /**
+ * charon_file_kind() - what a file that is not a regular one is
+ * @mode: its st_mode
+ *
+ * Return: "a directory", "a FIFO", ... for messages.
+ */
+const char *charon_file_kind(unsigned int mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFREG:
+		return "a regular file";
+	default:
+		return "not a regular file";
+	}
+}
+
+/**
  * charon_read_file() - read a whole file into a new buffer
  * @path: the file
  * @max: largest size accepted, in bytes
@@ -31,18 +57,27 @@ int charon_read_file(const char *path, size_t max, uint8_t **data,
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
 		return charon_errf(err, -e, "%s: cannot open: %s", path,
 				   strerror(e));
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		e = errno;
 		close(fd);
-		return charon_errf(err, -EISDIR, "%s: is a directory, expected a file",
-				   path);
+		return charon_errf(err, -e, "%s: cannot stat: %s", path,
+				   strerror(e));
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return charon_errf(err, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL,
+				   "%s: is %s, expected a regular file", path,
+				   charon_file_kind(st.st_mode));
+	}
+	fcntl(fd, F_SETFL, 0);
+	if (st.st_size > 0) {
 		if ((uint64_t)st.st_size > max) {
 			close(fd);
 			return charon_errf(err, -EFBIG,
@@ -166,6 +201,45 @@ int charon_write_file(const char *path, const void *data, size_t len,
 		e = errno;
 		return charon_errf(err, -e, "%s: write error: %s", path,
 				   strerror(e));
+	}
+	return 0;
+}
+
+/**
+ * charon_mkdir_p() - create @path and its missing parents, as mkdir -p
+ * @what: how the error names @path, e.g. "--workdir"
+ * @path: the directory
+ * @err: error message on failure
+ *
+ * Return: 0 when @path is (now) a directory, or -errno.
+ */
+int charon_mkdir_p(const char *what, const char *path, struct charon_err *err)
+{
+	char buf[4096];
+	struct stat st;
+	size_t i, n = strlen(path);
+	int e;
+
+	if (!n || n >= sizeof(buf)) {
+		return charon_errf(err, -EINVAL, "%s \"%s\": %s", what, path,
+				   n ? "path too long" : "empty");
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0') {
+			continue;
+		}
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST) {
+			e = errno;
+			return charon_errf(err, -e, "%s %s: cannot create %s: %s",
+					   what, path, buf, strerror(e));
+		}
+		buf[i] = path[i];
+	}
+	if (stat(path, &st) || !S_ISDIR(st.st_mode)) {
+		return charon_errf(err, -ENOTDIR, "%s %s: not a directory",
+				   what, path);
 	}
 	return 0;
 }

@@ -94,8 +94,12 @@ int charon_layout_add_ram_clip(struct charon_layout *l, uint64_t start,
 			       uint64_t size, uint64_t min, uint64_t max_end,
 			       struct charon_err *err)
 {
-	uint64_t a = start, end = start + size;
+	uint64_t a = start, end;
 
+	if (__builtin_add_overflow(start, size, &end)) {
+		/* refused, by name */
+		return charon_layout_add_ram(l, start, size, err);
+	}
 	if (a < min) {
 		a = min;
 	}

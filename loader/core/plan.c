@@ -179,9 +179,16 @@ int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 		/* whole kexec pages: segments grow to them (kexec.c) */
 		uint64_t page = lv->page ? lv->page : PAGE;
 		uint64_t a = lv->keepout[i].start & ~(page - 1);
-		uint64_t end = charon_round_up(lv->keepout[i].start +
-					       lv->keepout[i].size, page);
+		uint64_t end;
 
+		if (!charon_round_up_ok(lv->keepout[i].start,
+					lv->keepout[i].size, page, &end)) {
+			return charon_errf(err, -EINVAL,
+					   "%s: 0x%llx bytes at 0x%llx: its last page reaches past 2^64",
+					   lv->keepout[i].name,
+					   (ull)lv->keepout[i].size,
+					   (ull)lv->keepout[i].start);
+		}
 		s = charon_layout_add_at(&b->layout, lv->keepout[i].name,
 					 end - a, 1, CHARON_PLACE_KEEPOUT, a,
 					 err);

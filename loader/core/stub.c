@@ -14,6 +14,9 @@
 
 /* largest stub image we accept */
 #define STUB_MAX_FILE	((size_t)64 << 20)
+/* bss + stack past file_size, and load_align: far above any stub built */
+#define CHARON_STUB_MAX_BSS	(16u << 20)
+#define CHARON_STUB_MAX_ALIGN	(2u << 20)
 
 /**
  * charon_stub_detect() - is a buffer a charon stub image, and for which arch?
@@ -126,6 +129,13 @@ static int check_header(const char *name, const struct charon_arch *a,
 				   "stub: %s: mem_size at 0x%zx is 0x%x, smaller than file_size 0x%x",
 				   name, o + 0x18, h->mem_size, h->file_size);
 	}
+	if (h->mem_size - h->file_size > CHARON_STUB_MAX_BSS) {
+		return charon_errf(err, -EINVAL,
+				   "stub: %s: mem_size at 0x%zx is 0x%x: 0x%x bytes of bss and stack past file_size 0x%x, more than %u KiB (damaged header?)",
+				   name, o + 0x18, h->mem_size,
+				   h->mem_size - h->file_size, h->file_size,
+				   CHARON_STUB_MAX_BSS >> 10);
+	}
 	if (h->entry_offset >= h->file_size) {
 		return charon_errf(err, -EINVAL,
 				   "stub: %s: entry_offset at 0x%zx is 0x%x, outside the image (file_size 0x%x)",
@@ -136,6 +146,12 @@ static int check_header(const char *name, const struct charon_arch *a,
 		return charon_errf(err, -EINVAL,
 				   "stub: %s: load_align at 0x%zx is 0x%x, not a power of two",
 				   name, o + 0x20, h->load_align);
+	}
+	if (h->load_align > CHARON_STUB_MAX_ALIGN) {
+		return charon_errf(err, -EINVAL,
+				   "stub: %s: load_align at 0x%zx is 0x%x, more than 0x%x",
+				   name, o + 0x20, h->load_align,
+				   CHARON_STUB_MAX_ALIGN);
 	}
 	return 0;
 }

@@ -202,6 +202,19 @@ static void test_image_size_small(void **state)
 	free(b);
 }
 
+static void test_image_size_absurd(void **state)
+{
+	struct charon_arm64_image img;
+	struct charon_err err = { "" };
+	uint8_t *b = tl_image(0x1000, 0, 0xfffffffffffff000ull, 0xa);
+
+	(void)state;
+	assert_int_equal(charon_arm64_image_open("huge", b, 0x1000, &img,
+						 &err), -EINVAL);
+	assert_msg(err, "huge: image_size at 0x10 is 0xfffffffffffff000, more than the 1024 MiB any kernel needs");
+	free(b);
+}
+
 static void test_image_text_offset(void **state)
 {
 	struct charon_arm64_image img;
@@ -577,6 +590,17 @@ static void test_layout_ram_ranges(void **state)
 	assert_int_equal(charon_layout_add_ram(&l, UINT64_MAX - 10, 100, &err),
 			 -EINVAL);
 	assert_msg(err, "wraps around");
+	/*
+	 * clipped to a window: the end wrapped before the clip, and the
+	 * part below max_end went in quietly
+	 */
+	err.msg[0] = '\0';
+	assert_int_equal(charon_layout_add_ram_clip(&l, UINT64_MAX - 10, 100,
+						    0, 0x100000000ull, &err),
+			 -EINVAL);
+	assert_msg(err, "RAM range at 0xfffffffffffffff5 of 0x64 bytes wraps around");
+	charon_layout_ram_str(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "[0x40000000, 0x41000000), [0x80000000, 0x81000000)");
 
 	/* a segment too big for the first range goes to the second */
 	k = add(&l, "kernel", MiB(12), MiB(2), CHARON_PLACE_LOW);
@@ -694,6 +718,10 @@ static void test_stub_header_errors(void **state)
 		  "stub: s.bin: file_size at 0x54 is 0x1000, but the file has only 0x800 bytes (truncated?)" },
 		{ 0x58, 4, 0x400, 0,
 		  "stub: s.bin: mem_size at 0x58 is 0x400, smaller than file_size 0x800" },
+		{ 0x58, 4, 0xffffffff, 0,
+		  "stub: s.bin: mem_size at 0x58 is 0xffffffff: 0xfffff7ff bytes of bss and stack past file_size 0x800, more than 16384 KiB" },
+		{ 0x60, 4, 0x80000000, 0,
+		  "stub: s.bin: load_align at 0x60 is 0x80000000, more than 0x200000" },
 		{ 0x5c, 4, 0x800, 0,
 		  "stub: s.bin: entry_offset at 0x5c is 0x800, outside the image" },
 		{ 0x60, 4, 0x3000, 0,
@@ -1125,6 +1153,7 @@ int main(void)
 		cmocka_unit_test(test_image_truncated),
 		cmocka_unit_test(test_image_big_endian),
 		cmocka_unit_test(test_image_size_small),
+		cmocka_unit_test(test_image_size_absurd),
 		cmocka_unit_test(test_image_text_offset),
 		cmocka_unit_test(test_image_old),
 		cmocka_unit_test(test_image_gzip),

@@ -144,6 +144,19 @@ static void test_iomem_malformed(void **state)
 		"00001000-0009fbff : System RAM\n"
 		"\n"
 		"00100000 : System RAM\n",
+		/*
+		 * the whole 64-bit space: end - start + 1 was 0, and it
+		 * read as "no System RAM"
+		 */
+		"00000000-00000fff : Reserved\n"
+		"00001000-0009fbff : System RAM\n"
+		"\n"
+		"0000000000000000-ffffffffffffffff : System RAM\n",
+		/* Kernel code's end + 1 wrapped */
+		"00000000-00000fff : Reserved\n"
+		"00001000-0009fbff : System RAM\n"
+		"\n"
+		"  fffffffffffff000-ffffffffffffffff : Kernel code\n",
 	};
 	struct charon_live lv;
 	struct charon_err err;
@@ -205,6 +218,10 @@ static void test_com_port(void **state)
 		"console=tty0",
 		"console=ttyS7",
 		"console=ttyS4,115200",
+		"console=ttyS99999999999",
+		"console=ttyS1x",
+		"console=ttyS",
+		"console=uart,io,0x10000",
 		"console=hvc0",
 		"console=uart,mmio,0xfe215040",
 		"xconsole=ttyS0",
@@ -223,12 +240,25 @@ static void test_com_port(void **state)
 				 ok[i].cmdline, port, ok[i].port);
 		}
 	}
+	tl_catch_warnings();
 	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
 		port = 0x1234;
+		tl_last_warning[0] = '\0';
 		if (charon_live_com_port(none[i], &port) != -ENOENT ||
 		    port != 0x1234) {
 			fail_msg("\"%s\": a port (0x%x), expected -ENOENT and the port untouched",
 				 none[i], port);
+		}
+		/* a serial console= it cannot use is named, not skipped */
+		if (!strncmp(none[i], "console=ttyS", 12) ||
+		    !strncmp(none[i], "console=uart,io", 15)) {
+			if (!strstr(tl_last_warning, none[i])) {
+				fail_msg("\"%s\": no warning naming it (\"%s\")",
+					 none[i], tl_last_warning);
+			}
+		} else if (tl_last_warning[0]) {
+			fail_msg("\"%s\": warned \"%s\"", none[i],
+				 tl_last_warning);
 		}
 	}
 }

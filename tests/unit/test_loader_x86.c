@@ -288,6 +288,9 @@ static void test_bz_truncated(void **state)
 	tl_le32(b + 0x260, 0xffff);
 	bz_bad(b, len,
 	       "init_size at 0x260 is 0xffff, smaller than the 0x10000 bytes of protected-mode kernel");
+	tl_le32(b + 0x260, 0xffffffff);
+	bz_bad(b, len,
+	       "init_size at 0x260 is 0xffffffff, more than the 1024 MiB of KERNEL_IMAGE_SIZE");
 	free(b);
 }
 

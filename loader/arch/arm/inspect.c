@@ -32,6 +32,9 @@ static void verdict(const struct charon_zimage *zi,
 	}
 }
 
+/* the decompressor runs with the MMU off: 32-bit physical addresses */
+#define ZIMAGE_RAM_END	((uint64_t)1 << 32)
+
 /* the placement part of charon_print_zimage() */
 static void print_zimage_place(const char *name,
 			       const struct charon_zimage *zi,
@@ -43,6 +46,10 @@ static void print_zimage_place(const char *name,
 
 	fprintf(f, "placement in RAM [0x%llx, 0x%llx):\n", (ull)ram_base,
 		(ull)(ram_base + ram_size));
+	if (ram_base + ram_size > ZIMAGE_RAM_END) {
+		fprintf(f, "  none: that RAM reaches past 4 GiB; the zImage and its decompressor use 32-bit physical addresses\n");
+		return;
+	}
 	if (charon_zimage_place(name, zi, ram_base, ram_base + ram_size,
 				ram_base, &fp, &err)) {
 		fprintf(f, "  none: %s\n", err.msg);

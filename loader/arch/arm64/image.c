@@ -110,6 +110,14 @@ int charon_arm64_image_parse(const char *name, const uint8_t *buf,
 					   (unsigned long long)img->image_size,
 					   (unsigned long long)fsize);
 		}
+		if (img->image_size > CHARON_MAX_KERNEL_FOOTPRINT) {
+			return charon_errf(err, -EINVAL,
+					   "Image: %s: image_size at 0x10 is 0x%llx, more than the %llu MiB any kernel needs (damaged header?)",
+					   name,
+					   (unsigned long long)img->image_size,
+					   (unsigned long long)
+					   (CHARON_MAX_KERNEL_FOOTPRINT >> 20));
+		}
 		img->mem_size = img->image_size;
 	}
 	if (img->text_offset >= CHARON_ARM64_KERNEL_ALIGN ||

@@ -161,6 +161,12 @@ static int check_sizes(const char *name, size_t len,
 				   "kernel: %s: init_size at 0x260 is 0x%x, smaller than the 0x%zx bytes of protected-mode kernel",
 				   name, img->init_size, img->pm_size);
 	}
+	if (img->init_size > CHARON_MAX_KERNEL_FOOTPRINT) {
+		return charon_errf(err, -EINVAL,
+				   "kernel: %s: init_size at 0x260 is 0x%x, more than the %llu MiB of KERNEL_IMAGE_SIZE (damaged header?)",
+				   name, img->init_size,
+				   (ull)(CHARON_MAX_KERNEL_FOOTPRINT >> 20));
+	}
 	img->mem_size = charon_round_up(img->init_size, PAGE);
 	return 0;
 }

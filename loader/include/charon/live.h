@@ -43,6 +43,7 @@ struct charon_live {
 	struct charon_live_keepout keepout[CHARON_LIVE_MAX_KEEPOUTS];
 	unsigned int nr_keepout;
 	char cmdline[CHARON_LIVE_CMDLINE_LEN];	/* /proc/cmdline */
+	size_t cmdline_len;	/* its length, even when cmdline[] is cut */
 	/* x86_64 */
 	struct charon_e820 e820;	/* /sys/firmware/memmap */
 	bool have_e820;
