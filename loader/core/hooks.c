@@ -39,6 +39,9 @@ enum break_what {
 	BREAK_NR_REGIONS,
 	BREAK_OVERLAP_STUB,
 	BREAK_WRAP,
+	BREAK_BACKUP_OVER_REGION,
+	BREAK_FDT_OUTSIDE,
+	BREAK_RUN_AT_LOAD_OUTSIDE,
 	NR_BREAK_WHATS,
 };
 
@@ -49,7 +52,31 @@ static const char *const break_whats[NR_BREAK_WHATS] = {
 	[BREAK_NR_REGIONS] = "nr-regions",
 	[BREAK_OVERLAP_STUB] = "overlap-stub",
 	[BREAK_WRAP] = "wrap",
+	[BREAK_BACKUP_OVER_REGION] = "backup-over-region",
+	[BREAK_FDT_OUTSIDE] = "fdt-outside",
+	[BREAK_RUN_AT_LOAD_OUTSIDE] = "run-at-load-outside",
 };
+
+/* an address past every region and the stub: in none of them */
+static uint64_t past_everything(const struct charon_boot *b)
+{
+	const struct charon_params *p = &b->params;
+	uint64_t end = b->stub_addr + b->stub_size;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_regions && i < CHARON_MAX_REGIONS; i++) {
+		if (p->regions[i].start + p->regions[i].len > end) {
+			end = p->regions[i].start + p->regions[i].len;
+		}
+	}
+	return charon_round_up(end, 0x10000) + 0x10000;
+}
+
+static bool is_ppc64(const struct charon_boot *b)
+{
+	return b->arch->id == CHARON_ARCH_PPC64LE ||
+	       b->arch->id == CHARON_ARCH_PPC64;
+}
 
 /* the enum break_what of a name, NR_BREAK_WHATS if unknown */
 static enum break_what break_lookup(const char *what)
@@ -71,7 +98,8 @@ static enum break_what break_lookup(const char *what)
  * For the CLI, which refuses an unknown one as a usage error before any
  * file is read.
  *
- * Return: true for magic, version, size, nr-regions, overlap-stub and wrap.
+ * Return: true for magic, version, size, nr-regions, overlap-stub, wrap,
+ * backup-over-region, fdt-outside and run-at-load-outside.
  */
 bool charon_boot_break_known(const char *what)
 {
@@ -84,7 +112,12 @@ bool charon_boot_break_known(const char *what)
  * @what: "magic" (bit-inverted), "version" (+1), "size" (+8),
  *	"nr-regions" (17), "overlap-stub" (an extra region "stub" covering
  *	the stub's own range) or "wrap" (an extra region "wrap" at
- *	0xfffffffffffff000, 0x2000 bytes, wrapping around 2^64)
+ *	0xfffffffffffff000, 0x2000 bytes, wrapping around 2^64); for the
+ *	writes the stub makes after verification: "backup-over-region"
+ *	(x86_64: a kdump backup whose destination is the first region),
+ *	"fdt-outside" (ppc64: r3, the tree whose header the stub writes, in
+ *	no region) or "run-at-load-outside" (ppc64: run-at-load set, the
+ *	kernel's word at r4 + 0x5c in no region)
  * @err: error message on failure
  *
  * The block is re-encoded into the stub image.
@@ -117,9 +150,32 @@ int charon_boot_break_params(struct charon_boot *b, const char *what,
 		rc = add_bad_region(b, "wrap", 0xfffffffffffff000ull, 0x2000,
 				    err);
 		break;
+	case BREAK_BACKUP_OVER_REGION:
+		if (b->arch->id != CHARON_ARCH_X86_64 || !p->nr_regions) {
+			return charon_errf(err, -EINVAL,
+					   "--break-params %s: x86_64 only", what);
+		}
+		p->next.arch.raw[CHARON_X86_BACKUP_SRC] = past_everything(b);
+		p->next.arch.raw[CHARON_X86_BACKUP_DST] = p->regions[0].start;
+		p->next.arch.raw[CHARON_X86_BACKUP_LEN] = 0x1000;
+		break;
+	case BREAK_FDT_OUTSIDE:
+	case BREAK_RUN_AT_LOAD_OUTSIDE:
+		if (!is_ppc64(b)) {
+			return charon_errf(err, -EINVAL,
+					   "--break-params %s: ppc64 only", what);
+		}
+		if (break_lookup(what) == BREAK_FDT_OUTSIDE) {
+			p->next.regs[0] = past_everything(b);
+		} else {
+			p->next.arch.raw[CHARON_PPC64_FLAGS] |=
+				CHARON_PPC64_F_RUN_AT_LOAD;
+			p->next.regs[1] = past_everything(b);
+		}
+		break;
 	default:
 		return charon_errf(err, -EINVAL,
-				   "--break-params: unknown \"%s\"; expected magic, version, size, nr-regions, overlap-stub or wrap",
+				   "--break-params: unknown \"%s\"; expected magic, version, size, nr-regions, overlap-stub, wrap, backup-over-region (x86_64), fdt-outside or run-at-load-outside (ppc64)",
 				   what);
 	}
 	if (!rc) {

@@ -2,11 +2,14 @@
 """arm64 in QEMU virt: the stub with our probe payload and with Debian's
 kernel.  Each test starts QEMU through `charon qemu` exactly as a user
 would."""
+import shlex
+import subprocess
+
 import pytest
 
 from conftest import kernel_file
 from charonrun import (broken_reloc_stub, built_files, check_flip_refused,
-                       check_reloc_refused, qemu_runner)
+                       check_reloc_refused, qemu_runner, run)
 
 SCTLR_M, SCTLR_C = 1 << 0, 1 << 2
 DAIF_ALL = 0xF << 6
@@ -131,3 +134,25 @@ def test_failure_policy_through_psci(arm64, charon_qemu, policy, said, el):
     assert f"failure policy: {said}" in r.out, r
     assert "SHA-256 MISMATCH" in r.out and "PROBE:" not in r.out, r
     assert "no PSCI" not in r.out, r
+
+
+def test_misaligned_stub_halts_with_a_message(arm64, tmp_path):
+    # the stub as charon filled it for 0x7fe00000, loaded 2 KiB higher:
+    # adrp would address the wrong bytes, so it says so from assembly
+    # (PC-relative reads of the block only) and leaves by its policy
+    addr = 0x7fe00000
+    p = subprocess.run([str(arm64["charon"]), "qemu", "--dry-run", "--arch",
+                        "arm64", "--stub", str(arm64["stub"]), "--kernel",
+                        str(arm64["probe"]), "--stub-addr", hex(addr),
+                        "--workdir", str(tmp_path / "work")],
+                       capture_output=True, text=True, check=True)
+    argv = shlex.split(p.stdout.strip().splitlines()[-1])
+    moved = [a.replace(f"addr={addr:#x},cpu-num=0",
+                       f"addr={addr + 0x800:#x},cpu-num=0") for a in argv]
+    assert moved != argv, argv
+    r = run(moved[0], moved[1:], timeout=60)
+    assert "charon: FAILED: loaded off a 4 KiB boundary" in r.out, r
+    assert "needs load_align 0x1000" in r.out, r
+    assert "charon: stub at" not in r.out, r
+    assert "PROBE:" not in r.out, r
+    assert r.status == 1, r

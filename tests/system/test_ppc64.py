@@ -107,6 +107,22 @@ def test_run_at_load_refused_without_run0(ppc, tmp_path):
     assert "PROBE:" not in r.out, r
 
 
+@pytest.mark.parametrize("what,message", [
+    ("fdt-outside", "the FDT header the stub writes the boot CPU into is "
+     "in no region"),
+    ("run-at-load-outside", "which is in no region"),
+])
+def test_writes_outside_regions_refused(ppc, what, message):
+    # the two writes the stub makes after verification, checked with the
+    # block before any hashing
+    r = ppc["run"]("--kernel", ppc["probe"], "--break-params", what,
+                   timeout=120, stop_after="not booting")
+    assert message in r.out, r
+    assert "FAILED: malformed parameter block" in r.out, r
+    assert "SHA-256" not in r.out.split(message)[0].split("stub at")[-1], r
+    assert "PROBE:" not in r.out, r
+
+
 @pytest.mark.parametrize("off", [0x10000, 0x400000, 0x2000000])
 def test_probe_relocated_stub(ppc, off):
     addr = 0x20000000 + off

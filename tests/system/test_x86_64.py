@@ -109,6 +109,8 @@ def test_flipped_bit_is_refused(x86_64, charon_qemu, label):
 @pytest.mark.parametrize("what,message", [
     ("overlap-stub", "overlaps the stub itself"),
     ("wrap", "wraps around the address space"),
+    # the kdump backup copy, the one write after verification
+    ("backup-over-region", "overlaps region 0 ["),
 ])
 def test_malformed_params_are_refused(x86_64, charon_qemu, what, message):
     r = charon_qemu("--kernel", x86_64["probe"], "--break-params", what)
