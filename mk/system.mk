@@ -94,4 +94,14 @@ run: deps
 		--initrd $(call INITRAMFS,$(RUN_ARCH)) --append "$(RUN_APPEND)" \
 		--stub $(O)/$(RUN_ARCH)/charon-stub.bin --verbose-stub
 
-.PHONY: system-deps run FORCE
+# make soak (not in make check): SOAK_KEXECS kexecs in a row in one VM per
+# arch, SOAK_JOBS VMs at a time; tests/system/soak.py reports each arch
+SOAK_KEXECS ?= 20
+SOAK_JOBS ?= 1
+SOAK_ARCHES ?= $(SYSTEM_ARCHES)
+soak: deps
+	$(Q)$(MAKE) system-deps
+	$(Q)$(PYTHON) tests/system/soak.py --kexecs $(SOAK_KEXECS) \
+		--jobs $(SOAK_JOBS) $(SOAK_ARCHES)
+
+.PHONY: system-deps run soak FORCE
