@@ -158,6 +158,15 @@ int charon_fdt_edit(const char *name, const void *fdt,
 	if (!rc) {
 		rc = fdt_pack(buf);
 	}
+	/*
+	 * Before v17 libfdt does not bound strings by size_dt_strings, so a
+	 * tree may pass charon_fdt_check() with one running past it;
+	 * fdt_open_into() makes a v17 tree and cuts it.  Never hand on a
+	 * tree that is not sound.
+	 */
+	if (!rc) {
+		rc = fdt_check_full(buf, fdt_totalsize(buf));
+	}
 	if (rc) {
 		free(buf);
 		return charon_errf(err, -EINVAL, "dtb: %s: editing failed: %s",

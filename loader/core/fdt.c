@@ -48,6 +48,17 @@ int charon_fdt_check(const char *name, const void *fdt, size_t len,
 				   "dtb: %s: totalsize at 0x4 is 0x%x, but the file has only 0x%zx bytes",
 				   name, total, len);
 	}
+	/*
+	 * Before v16 node names were full paths; libfdt's handling of such
+	 * trees is little used (1.6.1's fdt_check_full() dereferences NULL
+	 * on some), and no current producer writes them (dtc, QEMU, Linux:
+	 * v17).
+	 */
+	if (fdt_version(fdt) < 16) {
+		return charon_errf(err, -EINVAL,
+				   "dtb: %s: version at 0x14 is %u; device trees before version 16 are not supported",
+				   name, fdt_version(fdt));
+	}
 	rc = fdt_check_full(fdt, len);
 	if (rc) {
 		return charon_errf(err, -EINVAL, "dtb: %s: invalid device tree: %s",

@@ -167,7 +167,8 @@ static void parse_pe(const char *name, const uint8_t *buf,
 {
 	uint32_t pe, isz;
 
-	if (buf[0] != 'M' || buf[1] != 'Z') {
+	/* the header check guarantees 0x3c bytes; the PE offset is at 0x3c */
+	if (zi->size < 0x40 || buf[0] != 'M' || buf[1] != 'Z') {
 		return;
 	}
 	pe = charon_get32(buf + 0x3c, CHARON_LE);
