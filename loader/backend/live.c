@@ -74,7 +74,7 @@ static int read_be(const char *root, const char *path, uint64_t *v,
 {
 	char full[512];
 	uint8_t *data;
-	size_t len, i;
+	size_t len;
 	int rc;
 
 	rc = charon_live_path(root, path, full, sizeof(full), err);
@@ -85,17 +85,35 @@ static int read_be(const char *root, const char *path, uint64_t *v,
 	if (rc) {
 		return rc;
 	}
+	rc = charon_live_be_number(full, data, len, v, err);
+	free(data);
+	return rc;
+}
+
+/**
+ * charon_live_be_number() - a device-tree property's value as a number
+ * @name: the file, for messages
+ * @data: its bytes
+ * @len: their count: 4 or 8 (big-endian)
+ * @v: the value
+ * @err: error message on failure
+ *
+ * Return: 0, or -EINVAL for any other length.
+ */
+int charon_live_be_number(const char *name, const uint8_t *data, size_t len,
+			  uint64_t *v, struct charon_err *err)
+{
+	size_t i;
+
 	if (len != 4 && len != 8) {
-		free(data);
 		return charon_errf(err, -EINVAL,
 				   "%s: %zu bytes, expected a 4- or 8-byte number",
-				   full, len);
+				   name, len);
 	}
 	*v = 0;
 	for (i = 0; i < len; i++) {
 		*v = *v << 8 | data[i];
 	}
-	free(data);
 	return 0;
 }
 
@@ -309,13 +327,45 @@ static uint32_t memmap_type(const char *s)
 	return CHARON_E820_RESERVED;	/* what the kernel does with others */
 }
 
+/**
+ * charon_memmap_entry() - one /sys/firmware/memmap/N directory's entry
+ * @n: N, for messages
+ * @s: its start file's text, NUL-terminated (cut at the first newline)
+ * @x: its end file's text, likewise (inclusive end)
+ * @t: its type file's text, likewise
+ * @e: the entry
+ * @err: error message on failure
+ *
+ * Return: 0, or -EINVAL for a malformed or wrapping range.
+ */
+int charon_memmap_entry(unsigned int n, char *s, char *x, char *t,
+			struct charon_e820_entry *e, struct charon_err *err)
+{
+	char ps[80], px[80];
+	uint64_t start, end;
+
+	s[strcspn(s, "\n")] = x[strcspn(x, "\n")] = '\0';
+	t[strcspn(t, "\n")] = '\0';
+	if (charon_parse_u64(s, &start) || charon_parse_u64(x, &end) ||
+	    end < start || end == UINT64_MAX) {
+		charon_printable(ps, sizeof(ps), s, strlen(s));
+		charon_printable(px, sizeof(px), x, strlen(x));
+		return charon_errf(err, -EINVAL,
+				   "/sys/firmware/memmap/%u: start \"%s\", end \"%s\": expected 0x... numbers, start <= end < 0xffffffffffffffff",
+				   n, ps, px);
+	}
+	e->addr = start;
+	e->size = end - start + 1;
+	e->type = memmap_type(t);
+	return 0;
+}
+
 /* /sys/firmware/memmap/N/{start,end,type}: the firmware's e820 map */
 static int read_memmap(const char *root, struct charon_live *lv,
 		       struct charon_err *err)
 {
 	struct charon_e820_entry e[CHARON_BP_E820_MAX];
 	char path[128], *s = NULL, *x = NULL, *t = NULL;
-	uint64_t start, end;
 	unsigned int n;
 	int rc = 0;
 
@@ -331,22 +381,7 @@ static int read_memmap(const char *root, struct charon_live *lv,
 		snprintf(path, sizeof(path), "/sys/firmware/memmap/%u/type",
 			 n);
 		rc = rc ?: read_text(root, path, &t, false, err);
-		if (!rc) {
-			s[strcspn(s, "\n")] = x[strcspn(x, "\n")] = '\0';
-			t[strcspn(t, "\n")] = '\0';
-			if (charon_parse_u64(s, &start) ||
-			    charon_parse_u64(x, &end) || end < start ||
-			    end == UINT64_MAX) {
-				rc = charon_errf(err, -EINVAL,
-						 "/sys/firmware/memmap/%u: start \"%s\", end \"%s\": expected 0x... numbers, start <= end < 0xffffffffffffffff",
-						 n, s, x);
-			}
-		}
-		if (!rc) {
-			e[n].addr = start;
-			e[n].size = end - start + 1;
-			e[n].type = memmap_type(t);
-		}
+		rc = rc ?: charon_memmap_entry(n, s, x, t, &e[n], err);
 		free(s);
 		free(x);
 		free(t);
@@ -368,28 +403,42 @@ static int read_memmap(const char *root, struct charon_live *lv,
 				 err);
 }
 
+/**
+ * charon_systab_rsdp() - the ACPI RSDP from /sys/firmware/efi/systab's text
+ * @text: its contents, NUL-terminated
+ *
+ * Return: the ACPI20= address, else the ACPI= one, else 0.
+ */
+uint64_t charon_systab_rsdp(const char *text)
+{
+	static const char *const key[] = { "ACPI20=", "ACPI=" };
+	uint64_t v = 0;
+	const char *p;
+	unsigned int i;
+
+	for (i = 0; i < 2 && !v; i++) {
+		for (p = text; (p = strstr(p, key[i])); p++) {
+			if (p == text || p[-1] == '\n') {
+				v = strtoull(p + strlen(key[i]), NULL, 0);
+				break;
+			}
+		}
+	}
+	return v;
+}
+
 /* EFI: the RSDP from /sys/firmware/efi/systab; BIOS: 0, the kernel scans */
 static int read_rsdp(const char *root, struct charon_live *lv,
 		     struct charon_err *err)
 {
-	const char *key[] = { "ACPI20=", "ACPI=" };
-	char *text, *p;
-	unsigned int i;
+	char *text;
 	int rc;
 
 	rc = read_text(root, "/sys/firmware/efi/systab", &text, true, err);
 	if (rc || !text) {
 		return rc;
 	}
-	for (i = 0; i < 2 && !lv->acpi_rsdp; i++) {
-		for (p = text; (p = strstr(p, key[i])); p++) {
-			if (p == text || p[-1] == '\n') {
-				lv->acpi_rsdp = strtoull(p + strlen(key[i]),
-							 NULL, 0);
-				break;
-			}
-		}
-	}
+	lv->acpi_rsdp = charon_systab_rsdp(text);
 	free(text);
 	return 0;
 }

@@ -60,6 +60,12 @@ int charon_live_path(const char *root, const char *path, char *buf,
 int charon_iomem_parse(const char *name, const char *text,
 		       struct charon_live *lv, struct charon_err *err);
 int charon_live_com_port(const char *cmdline, uint16_t *port);
+/* the buffer cores of what charon_live_read() reads by path */
+int charon_memmap_entry(unsigned int n, char *s, char *x, char *t,
+			struct charon_e820_entry *e, struct charon_err *err);
+int charon_live_be_number(const char *name, const uint8_t *data, size_t len,
+			  uint64_t *v, struct charon_err *err);
+uint64_t charon_systab_rsdp(const char *text);
 int charon_live_read(const char *root, enum charon_live_arch arch,
 		     struct charon_live *lv, struct charon_err *err);
 
