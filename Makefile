@@ -46,6 +46,7 @@ include mk/host.mk
 include mk/loader.mk
 include mk/static.mk
 include mk/system.mk
+include mk/fuzz.mk
 
 deps:
 	$(Q)scripts/install-deps
@@ -101,6 +102,12 @@ help:
 	@echo '                   x86_64 ppc64le): $$(O)/<arch>/charon-static'
 	@echo '  check-kernels    boot the other kernel sets ($(OTHER_KERNEL_SETS)) through the'
 	@echo '                   stub in QEMU (not in make check: slow)'
+	@echo '  hostile          every CLI entry point fed damaged input, under ASan+UBSan:'
+	@echo '                   totals of clean errors, signals, hangs (HOSTILE_ARGS=...)'
+	@echo '  soak             SOAK_KEXECS (20) kexecs in a row in one VM per arch'
+	@echo '                   (SOAK_ARCHES, SOAK_JOBS at a time); not in make check'
+	@echo '  fuzz             build the libFuzzer targets (clang), seed their corpora and'
+	@echo '                   run each FUZZ_SECONDS (60); crashes: $$(O)/fuzz/crashes/'
 	@echo '  bench            SHA-256 throughput, ours vs OpenSSL (ratios)'
 	@echo '  bench-callgrind  instructions per byte of our portable SHA-256'
 	@echo '  print-flags      with ARCH=: show the compiler and freestanding flags'
@@ -112,6 +119,9 @@ help:
 	@echo '  O=dir            build directory (default: build)'
 	@echo '  V=1              show full commands'
 	@echo '  PYTEST_ARGS=...  extra pytest arguments for make check (e.g. -k sha256)'
+	@echo '  FUZZ_SECONDS=n   make fuzz: seconds per target (default 60)'
+	@echo '  FUZZ_JOBS=n      make fuzz: targets run at a time (default 1)'
+	@echo '  FUZZ_TARGETS=... make fuzz: which targets (default: all)'
 	@echo '  KERNEL_SET=s     the Debian kernels booted: bookworm (default, Linux 6.1)'
 	@echo '                   or trixie (Linux 6.12); $$(O)/kernels/<set>/<arch>/'
 	@echo '  KERNEL_SETS=...  the sets make check runs the kernel-dependent unit tests'

@@ -3,6 +3,7 @@
 #
 #   $(HOST)/libcharon.a        the library, -O2, no instrumentation
 #   $(HOST)/charon             the CLI
+#   $(HOST)/tests/charon-asan  the CLI with ASan+UBSan (tests/hostile/)
 #   $(HOST)/tests/test-loader  cmocka unit tests, the library rebuilt
 #                              with ASan+UBSan
 #   $(HOST)/tests/test-loader-x86  the x86 (bzImage, boot_params, e820,
@@ -75,8 +76,15 @@ $(HOST)/tests/test-loader-ppc64: tests/unit/test_loader_ppc64.c \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
 		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
 
+# the CLI under the sanitizers, for the hostile-input run (tests/hostile/)
+$(HOST)/tests/charon-asan: $(addprefix $(HOST)/tests/loader/,$(charon-cli-y)) \
+		$(LOADER_TEST_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^ $(LOADER_LDLIBS)
+
 -include $(LOADER_OBJS:.o=.d) $(LOADER_TEST_OBJS:.o=.d) \
-	$(addprefix $(HOST)/loader/,$(charon-cli-y:.o=.d))
+	$(addprefix $(HOST)/loader/,$(charon-cli-y:.o=.d)) \
+	$(addprefix $(HOST)/tests/loader/,$(charon-cli-y:.o=.d))
 
 # charon qemu --arch ppc64le|ppc64 captures skiboot's device tree by
 # booting the ppc64le kernel with this initramfs (docs/cli.md, "ppc64")
@@ -91,8 +99,15 @@ ifneq ($(filter ppc64le ppc64,$(ARCH)),)
 run: $(POWERNV_DUMPFDT)
 endif
 
-host-tests: $(HOST)/charon $(HOST)/tests/test-loader \
+host-tests: $(HOST)/charon $(HOST)/tests/charon-asan $(HOST)/tests/test-loader \
 	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64
 
-.PHONY: host-tests
+# every CLI entry point fed damaged input (tests/hostile/hostile.py); make
+# check runs a sample of it (tests/unit/test_hardening.py)
+HOSTILE_ARGS ?= --jobs $(shell nproc)
+hostile: $(HOST)/tests/charon-asan system-deps \
+		$(foreach a,$(ARCHES),$(O)/$(a)/charon-stub.bin)
+	$(Q)$(PYTHON) tests/hostile/hostile.py $(HOSTILE_ARGS)
+
+.PHONY: host-tests hostile
 

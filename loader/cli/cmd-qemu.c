@@ -95,9 +95,28 @@ const char qemu_usage[] =
 "                       initrd, dtb or atags; x86_64: kernel, initrd,\n"
 "                       boot_params or cmdline) as loaded\n"
 "  --break-params WHAT  corrupt the filled parameter block: magic, version,\n"
-"                       size, nr-regions, overlap-stub, wrap\n"
+"                       size, nr-regions, overlap-stub, wrap; x86_64:\n"
+"                       backup-over-region; ppc64: fdt-outside,\n"
+"                       run-at-load-outside\n"
 "\n"
 "Arguments after -- are appended to QEMU's command line.\n";
+
+/* the least RAM --memory may give a machine */
+#define QEMU_MIN_MEMORY	(4u << 20)
+
+/* a QEMU machine or CPU name, with its ,options: no blanks, no controls */
+static bool printable_name(const char *s)
+{
+	if (!*s || *s == ',') {
+		return false;
+	}
+	for (; *s; s++) {
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f) {
+			return false;
+		}
+	}
+	return true;
+}
 
 static int make_workdir(const char *want, char *buf, size_t len,
 			struct charon_err *err)
@@ -257,12 +276,17 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			q->boot.dtb_path = optarg;
 			break;
 		case OPT_MACHINE:
-			if (!*optarg) {
-				return usage_error(cmd, "--machine: empty; name a QEMU machine (qemu-system-<arch> -machine help)");
+			if (!printable_name(optarg)) {
+				return usage_error(cmd, "--machine \"%s\": expected a QEMU machine name (qemu-system-<arch> -machine help)",
+						   optarg);
 			}
 			q->run.m.machine = optarg;
 			break;
 		case OPT_CPU:
+			if (!printable_name(optarg)) {
+				return usage_error(cmd, "--cpu \"%s\": expected a QEMU CPU model (qemu-system-<arch> -cpu help)",
+						   optarg);
+			}
 			q->run.m.cpu = optarg;
 			break;
 		case OPT_SMP:
@@ -276,6 +300,12 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			if (charon_parse_mem_size(optarg, &v)) {
 				return usage_error(cmd, "--memory %s: expected a size like 1G, 512M or 2048 (MiB)",
 						   optarg);
+			}
+			if (v < QEMU_MIN_MEMORY) {
+				return usage_error(cmd, "--memory %s: 0x%llx bytes, less than the %u MiB a kernel, its tree and the stub need",
+						   optarg,
+						   (unsigned long long)v,
+						   QEMU_MIN_MEMORY >> 20);
 			}
 			q->run.m.memory = optarg;
 			break;
@@ -318,7 +348,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			break;
 		case OPT_BREAK_PARAMS:
 			if (!charon_boot_break_known(optarg)) {
-				return usage_error(cmd, "--break-params %s: expected magic, version, size, nr-regions, overlap-stub or wrap",
+				return usage_error(cmd, "--break-params %s: expected magic, version, size, nr-regions, overlap-stub, wrap, backup-over-region, fdt-outside or run-at-load-outside",
 						   optarg);
 			}
 			if (q->nr_brk == MAX_HOOKS) {

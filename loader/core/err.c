@@ -26,12 +26,15 @@ static void *warn_arg;
  */
 int charon_errf(struct charon_err *err, int code, const char *fmt, ...)
 {
+	char msg[CHARON_ERR_LEN];
 	va_list ap;
 
 	if (err) {
+		/* via a copy: @err's old message may be one of the arguments */
 		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
+		memcpy(err->msg, msg, sizeof(err->msg));
 	}
 	return code;
 }

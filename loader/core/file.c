@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <charon/file.h>
+#include <charon/util.h>
 
 /**
  * charon_file_kind() - what a file that is not a regular one is
@@ -35,6 +36,16 @@ const char *charon_file_kind(unsigned int mode)
 	}
 }
 
+static bool has_control(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
  * charon_read_file() - read a whole file into a new buffer
  * @path: the file
@@ -51,12 +62,22 @@ int charon_read_file(const char *path, size_t max, uint8_t **data,
 {
 	size_t cap = 1 << 16, n = 0;
 	uint8_t *buf, *nbuf;
+	char shown[256];
 	struct stat st;
 	ssize_t r;
 	int fd, e;
 
 	*data = NULL;
 	*len = 0;
+	if (!*path) {
+		return charon_errf(err, -ENOENT, "\"\": an empty file name");
+	}
+	if (has_control(path)) {
+		charon_printable(shown, sizeof(shown), path, strlen(path));
+		return charon_errf(err, -EINVAL,
+				   "\"%s\": a file name with control characters",
+				   shown);
+	}
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
@@ -223,6 +244,12 @@ int charon_mkdir_p(const char *what, const char *path, struct charon_err *err)
 	if (!n || n >= sizeof(buf)) {
 		return charon_errf(err, -EINVAL, "%s \"%s\": %s", what, path,
 				   n ? "path too long" : "empty");
+	}
+	if (has_control(path)) {
+		charon_printable(buf, sizeof(buf), path, n);
+		return charon_errf(err, -EINVAL,
+				   "%s \"%s\": a file name with control characters",
+				   what, buf);
 	}
 	memcpy(buf, path, n + 1);
 	for (i = 1; i <= n; i++) {

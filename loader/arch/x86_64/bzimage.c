@@ -17,6 +17,8 @@
 typedef unsigned long long ull;
 
 #define PAGE	4096ull
+/* arch/x86/Kconfig: PHYSICAL_ALIGN's range on x86_64 ends at 16 MiB */
+#define X86_MAX_PHYSICAL_ALIGN	0x1000000u
 
 static uint16_t rd16(const uint8_t *b, size_t off)
 {
@@ -195,6 +197,11 @@ static int check_flags(const char *name, struct charon_x86_image *img,
 	if (a == 0 || (a & (a - 1))) {
 		return charon_errf(err, -EINVAL,
 				   "kernel: %s: kernel_alignment at 0x230 is 0x%x, not a power of two",
+				   name, a);
+	}
+	if (a > X86_MAX_PHYSICAL_ALIGN) {
+		return charon_errf(err, -EINVAL,
+				   "kernel: %s: kernel_alignment at 0x230 is 0x%x, more than the 16 MiB CONFIG_PHYSICAL_ALIGN allows",
 				   name, a);
 	}
 	if (img->min_alignment &&
