@@ -224,6 +224,8 @@ int arch_check_params(const struct charon_params *p)
 	uint64_t flags = p->next.arch.raw[CHARON_PPC64_FLAGS];
 	uint64_t base = p->next.regs[1];
 	uint64_t fdt = p->next.regs[0];
+	uint64_t bdst = p->next.arch.raw[CHARON_PPC64_BACKUP_DST];
+	uint64_t blen = p->next.arch.raw[CHARON_PPC64_BACKUP_LEN_IDX];
 	int r;
 
 	if (flags & ~(uint64_t)(CHARON_PPC64_F_KERNEL_LE |
@@ -246,6 +248,28 @@ int arch_check_params(const struct charon_params *p)
 			 "writes the boot CPU into is in no region\n",
 			 (unsigned long long)fdt);
 		return -PG_EPARAMS;
+	}
+	/* kdump: the copy of [0, len) must change no verified byte */
+	if (blen) {
+		if (blen > CHARON_PPC64_BACKUP_LEN || bdst < blen ||
+		    bdst + blen < bdst) {
+			pg_print("charon: params: backup of [0, 0x%llx) to "
+				 "0x%llx: expected at most 0x%x bytes, the "
+				 "copy after its source, no wrap\n",
+				 (unsigned long long)blen,
+				 (unsigned long long)bdst,
+				 CHARON_PPC64_BACKUP_LEN);
+			return -PG_EPARAMS;
+		}
+		r = pg_region_overlapping(p, bdst, blen);
+		if (r >= 0 || pg_overlaps_stub(bdst, blen)) {
+			pg_print("charon: params: backup destination [0x%llx, "
+				 "0x%llx) overlaps %s\n",
+				 (unsigned long long)bdst,
+				 (unsigned long long)(bdst + blen),
+				 r >= 0 ? "a verified region" : "the stub");
+			return -PG_EPARAMS;
+		}
 	}
 	r = pg_region_overlapping(p, 0, CHARON_PPC64_BLOCK_SIZE);
 	if (ENTRY_FIRMWARE &&
@@ -304,6 +328,22 @@ int arch_prepare_handover(const struct charon_params *p)
 		pg_print("charon: run-at-load: 1 written at 0x%llx and in the "
 			 "entry block\n",
 			 (unsigned long long)(base + CHARON_PPC64_RUN_AT_LOAD));
+	}
+
+	/*
+	 * kdump: the crashed kernel's first bytes, before the dump kernel's
+	 * vectors go there (Linux already put the entry block at 0)
+	 */
+	if (p->next.arch.raw[CHARON_PPC64_BACKUP_LEN_IDX]) {
+		uint64_t dst = p->next.arch.raw[CHARON_PPC64_BACKUP_DST];
+		uint64_t len = p->next.arch.raw[CHARON_PPC64_BACKUP_LEN_IDX];
+		uintptr_t zero = 0;
+
+		__asm__("" : "+r"(zero));
+		memcpy((void *)(uintptr_t)dst, (const void *)zero, len);
+		flush_range(dst, len);
+		pg_print("charon: kdump backup: 0x%llx bytes from 0 to 0x%llx\n",
+			 (unsigned long long)len, (unsigned long long)dst);
 	}
 
 	/* 3. the block at 0, unless the old kernel put it there (kexec) */

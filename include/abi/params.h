@@ -89,6 +89,15 @@
 #define CHARON_PPC64_FLAGS	2
 #define CHARON_PPC64_F_KERNEL_LE	(1u << 0)	/* enter with MSR_LE set */
 #define CHARON_PPC64_F_RUN_AT_LOAD	(1u << 1)	/* write 1 to 0x5c */
+/*
+ * kdump: [BACKUP_DST, + BACKUP_LEN) gets a copy of physical 0 (the dump
+ * kernel's vectors go there) after verification; BACKUP_LEN 0: none.  The
+ * source is always 0; CHARON_PPC64_BACKUP_LEN is what charon load --crash
+ * copies, as Linux's ppc64 kexec-tools does.
+ */
+#define CHARON_PPC64_BACKUP_DST	3
+#define CHARON_PPC64_BACKUP_LEN_IDX	4
+#define CHARON_PPC64_BACKUP_LEN	0x10000u
 
 /* charon_console.kind */
 #define CHARON_CON_NONE		0u

@@ -333,15 +333,19 @@ static int explain(const char *root, const char *call, int e,
  * charon_kexec_load() - hand the segments to the kernel
  * @k: from charon_kexec_build()
  * @root: "" for the real system (for explaining a refusal)
+ * @crash: load the crash kernel (KEXEC_ON_CRASH): every segment must lie
+ *	in the crashkernel= region
  * @err: what the kernel refused, and why where it can be told
  *
- * Replaces any image loaded before.
+ * Replaces any image loaded before (of the same kind).
  *
  * Return: 0 or a negative errno code.
  */
 int charon_kexec_load(const struct charon_kexec *k, const char *root,
-		      struct charon_err *err)
+		      bool crash, struct charon_err *err)
 {
+	unsigned long flags = KEXEC_ARCH_DEFAULT |
+			      (crash ? KEXEC_ON_CRASH : 0);
 	struct kexec_segment ks[CHARON_KEXEC_MAX_SEGS];
 	unsigned int i;
 
@@ -360,8 +364,9 @@ int charon_kexec_load(const struct charon_kexec *k, const char *root,
 		ks[i].memsz = (size_t)k->seg[i].memsz;
 	}
 	if (syscall(SYS_kexec_load, (unsigned long)k->entry,
-		    (unsigned long)k->nr, ks, (unsigned long)KEXEC_ARCH_DEFAULT)) {
-		return explain(root, "kexec_load", errno, err);
+		    (unsigned long)k->nr, ks, flags)) {
+		return explain(root, crash ? "kexec_load (KEXEC_ON_CRASH)" :
+			       "kexec_load", errno, err);
 	}
 	return 0;
 }
@@ -369,15 +374,18 @@ int charon_kexec_load(const struct charon_kexec *k, const char *root,
 /**
  * charon_kexec_unload() - drop the loaded image, if any
  * @root: "" for the real system
+ * @crash: the crash kernel instead
  * @err: error message on failure
  *
  * Return: 0 or a negative errno code.
  */
-int charon_kexec_unload(const char *root, struct charon_err *err)
+int charon_kexec_unload(const char *root, bool crash, struct charon_err *err)
 {
 	if (syscall(SYS_kexec_load, 0ul, 0ul, NULL,
-		    (unsigned long)KEXEC_ARCH_DEFAULT)) {
-		return explain(root, "kexec_load (unload)", errno, err);
+		    (unsigned long)KEXEC_ARCH_DEFAULT |
+		    (crash ? KEXEC_ON_CRASH : 0))) {
+		return explain(root, crash ? "kexec_load (unload, KEXEC_ON_CRASH)" :
+			       "kexec_load (unload)", errno, err);
 	}
 	return 0;
 }
@@ -385,23 +393,26 @@ int charon_kexec_unload(const char *root, struct charon_err *err)
 /**
  * charon_kexec_loaded() - is an image loaded? (/sys/kernel/kexec_loaded)
  * @root: "" for the real system
+ * @crash: the crash kernel's (/sys/kernel/kexec_crash_loaded) instead
  * @loaded: the answer
  * @err: error message on failure
  *
  * Return: 0, or -ENOSYS when the file is missing (no CONFIG_KEXEC, or
  * sysfs not mounted).
  */
-int charon_kexec_loaded(const char *root, bool *loaded,
+int charon_kexec_loaded(const char *root, bool crash, bool *loaded,
 			struct charon_err *err)
 {
+	const char *f = crash ? "/sys/kernel/kexec_crash_loaded" :
+				"/sys/kernel/kexec_loaded";
 	char v[16];
 
-	if (!exists(root, "/sys/kernel/kexec_loaded")) {
+	if (!exists(root, f)) {
 		return charon_errf(err, -ENOSYS,
-				   "%s/sys/kernel/kexec_loaded: missing (no CONFIG_KEXEC, or sysfs is not mounted on /sys)",
-				   root);
+				   "%s%s: missing (no CONFIG_KEXEC%s, or sysfs is not mounted on /sys)",
+				   root, f, crash ? " or CONFIG_CRASH_DUMP" : "");
 	}
-	read_line(root, "/sys/kernel/kexec_loaded", v, sizeof(v));
+	read_line(root, f, v, sizeof(v));
 	*loaded = !strcmp(v, "1");
 	return 0;
 }
@@ -422,7 +433,7 @@ int charon_kexec_reboot(const char *root, struct charon_err *err)
 	int rc;
 
 	rc = why_refused(root, err);
-	rc = rc ?: charon_kexec_loaded(root, &loaded, err);
+	rc = rc ?: charon_kexec_loaded(root, false, &loaded, err);
 	if (rc) {
 		return rc;
 	}

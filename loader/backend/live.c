@@ -134,6 +134,26 @@ static int add_keepout(struct charon_live *lv, const char *name,
 	return 0;
 }
 
+/* a crashkernel= region; the larger first (x86_64: "Crash kernel low") */
+static int add_crash(struct charon_live *lv, const char *name, uint64_t start,
+		     uint64_t size, struct charon_err *err)
+{
+	if (lv->nr_crash == CHARON_LIVE_MAX_CRASH) {
+		return charon_errf(err, -ENOSPC,
+				   "%s: more than %d crashkernel regions",
+				   name, CHARON_LIVE_MAX_CRASH);
+	}
+	lv->crash[lv->nr_crash].start = start;
+	lv->crash[lv->nr_crash++].size = size;
+	if (lv->nr_crash == 2 && lv->crash[1].size > lv->crash[0].size) {
+		struct charon_mem_range t = lv->crash[0];
+
+		lv->crash[0] = lv->crash[1];
+		lv->crash[1] = t;
+	}
+	return 0;
+}
+
 /**
  * charon_iomem_parse() - RAM, the kernel and keep-outs from /proc/iomem
  * @name: the file, for messages
@@ -156,6 +176,7 @@ int charon_iomem_parse(const char *name, const char *text,
 	int pos, rc;
 
 	lv->nr_ram = 0;
+	lv->nr_crash = 0;
 	lv->kernel_start = lv->kernel_end = 0;
 	for (; *line; line = nl ? nl + 1 : line + strlen(line)) {
 		char lab[CHARON_SEG_NAME_LEN];
@@ -202,9 +223,12 @@ int charon_iomem_parse(const char *name, const char *text,
 			if (end + 1 > lv->kernel_end) {
 				lv->kernel_end = end + 1;
 			}
-		} else if (!strcmp(lab, "Crash kernel")) {
+		} else if (!strcmp(lab, "Crash kernel") ||
+			   !strcmp(lab, "Crash kernel low")) {
 			rc = add_keepout(lv, "crashkernel (/proc/iomem)",
 					 start, end - start + 1, err);
+			rc = rc ?: add_crash(lv, name, start, end - start + 1,
+					     err);
 			if (rc) {
 				return rc;
 			}
@@ -474,6 +498,20 @@ static int read_ppc64(const char *root, struct charon_live *lv,
 	rc = rc ?: add_keepout(lv, "the running kernel (ppc64: [0, _end))", 0,
 			       end, err);
 	if (rc) {
+		return rc;
+	}
+	/* crashkernel=: not in /proc/iomem on ppc64 */
+	rc = read_be(root, "/proc/device-tree/chosen/linux,crashkernel-base",
+		     &base, err);
+	rc = rc ?: read_be(root,
+			   "/proc/device-tree/chosen/linux,crashkernel-size",
+			   &size, err);
+	if (!rc && size) {
+		rc = add_crash(lv, "/proc/device-tree/chosen", base, size, err);
+		rc = rc ?: add_keepout(lv, "crashkernel (linux,crashkernel-base)",
+				       base, size, err);
+	}
+	if (rc && rc != -ENOENT) {
 		return rc;
 	}
 	/* a hash-MMU kernel's page table (radix kernels have none) */

@@ -201,7 +201,7 @@ struct shown {
 void print_layout(const struct charon_boot *b, const char *stub_file,
 			 char (*files)[PATH_MAX], FILE *f)
 {
-	struct shown s[CHARON_BOOT_MAX_SEGS + 2], t;
+	struct shown s[CHARON_BOOT_MAX_SEGS + 4], t;
 	char ram[256];
 	unsigned int i, j, n = 0;
 	int w = 9;	/* the name column: "footprint" */
@@ -227,6 +227,20 @@ void print_layout(const struct charon_boot *b, const char *stub_file,
 			s[n].start = rows[k].start;
 			s[n].len = rows[k].len;
 			s[n].reserved = rows[k].len;
+			s[n++].file = "-";
+		}
+	}
+	/* kdump's backup copy, where the arch shows none itself */
+	for (i = 0; b->backup_len && i < b->layout.nr_seg; i++) {
+		const struct charon_segment *bs = &b->layout.seg[i];
+
+		for (j = 0; j < n && strcmp(s[j].name, "backup"); j++) {
+		}
+		if (!strcmp(bs->name, "backup") && j == n) {
+			s[n].name = "backup";
+			s[n].start = bs->addr;
+			s[n].len = b->backup_len;
+			s[n].reserved = bs->size;
 			s[n++].file = "-";
 		}
 	}

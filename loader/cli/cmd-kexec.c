@@ -14,6 +14,8 @@
 
 #include <abi/params.h>
 #include <charon/boot.h>
+#include <charon/crash.h>
+#include <charon/elfcore.h>
 #include <charon/file.h>
 #include <charon/kexec.h>
 #include <charon/live.h>
@@ -26,6 +28,7 @@ typedef unsigned long long ull;
 /* what `charon load` leaves for `charon status`, under the root */
 #define STATE_DIR	"/run/charon"
 #define STATE_FILE	"/run/charon/kexec"
+#define STATE_FILE_CRASH "/run/charon/kexec-crash"
 
 const char load_usage[] =
 "Usage: charon load --kernel FILE [--initrd FILE] [--append STRING]\n"
@@ -63,10 +66,15 @@ const char load_usage[] =
 "  --verbose-stub       the stub prints each region as it verifies it\n"
 "\n"
 "Run:\n"
+"  -p, --crash          load the crash kernel (KEXEC_ON_CRASH) into the\n"
+"                       crashkernel= region, with charon's ELF core header:\n"
+"                       the panicking kernel boots it (docs/kdump.md)\n"
 "  --dry-run            plan and print, do not call kexec_load(2)\n"
 "  --root DIR           read proc/ and sys/ under DIR instead of / (tests,\n"
 "                       or planning from a copy of another machine's)\n"
 "  -v, --verbose        also print the kexec segments as passed to the kernel\n"
+"  --dump DIR           write each segment's bytes to DIR/LABEL (and the\n"
+"                       stub's as DIR/stub), as they are loaded\n"
 "  -h, --help           this text\n"
 "\n"
 "Test hooks (they make the boot fail on purpose):\n"
@@ -86,24 +94,28 @@ const char exec_usage[] =
 "first; call it from your shutdown sequence for a clean one.\n";
 
 const char unload_usage[] =
-"Usage: charon unload\n"
+"Usage: charon unload [-p|--crash]\n"
 "\n"
-"Drop the loaded kernel, if any (kexec_load(2) with no segments).\n";
+"Drop the loaded kernel, if any (kexec_load(2) with no segments); with\n"
+"--crash, the loaded crash kernel.\n";
 
 const char status_usage[] =
 "Usage: charon status\n"
 "\n"
-"Say whether a kernel is loaded (/sys/kernel/kexec_loaded) and, if charon\n"
-"loaded it, what: the files, command line and segments.\n";
+"Say whether a kernel is loaded (/sys/kernel/kexec_loaded) and a crash\n"
+"kernel (/sys/kernel/kexec_crash_loaded) and, for what charon loaded, what:\n"
+"the files, command line and segments.\n";
 
 struct load_args {
 	const char *arch;		/* --arch, as given */
 	struct charon_boot_opts boot;
 	const char *append;
 	bool reuse_cmdline;
+	bool crash;			/* --crash: KEXEC_ON_CRASH */
 	bool dry_run;
 	bool verbose;
 	const char *root;
+	const char *dump;		/* --dump DIR */
 	const char *flip[MAX_HOOKS];
 	int nr_flip;
 	const char *given[8];		/* the arch-only options given */
@@ -114,7 +126,7 @@ enum {
 	OPT_ARCH = 0x100, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_REUSE,
 	OPT_DTB, OPT_STUB, OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB,
 	OPT_DRY_RUN, OPT_ROOT, OPT_FLIP_BIT, OPT_ENTRY32, OPT_RUN_AT_LOAD,
-	OPT_PRERELOCATE,
+	OPT_PRERELOCATE, OPT_DUMP,
 };
 
 static const struct option load_opts[] = {
@@ -129,7 +141,9 @@ static const struct option load_opts[] = {
 	{ "fail", required_argument, NULL, OPT_FAIL },
 	{ "verbose-stub", no_argument, NULL, OPT_VERBOSE_STUB },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "crash", no_argument, NULL, 'p' },
 	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "dump", required_argument, NULL, OPT_DUMP },
 	{ "flip-bit", required_argument, NULL, OPT_FLIP_BIT },
 	{ "entry32", no_argument, NULL, OPT_ENTRY32 },
 	{ "run-at-load", no_argument, NULL, OPT_RUN_AT_LOAD },
@@ -177,7 +191,7 @@ static int parse_load(int argc, char **argv, struct load_args *l)
 	l->boot.fail_policy = CHARON_FAIL_HALT;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:hv", load_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hvp", load_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(load_usage, stdout);
@@ -226,6 +240,12 @@ static int parse_load(int argc, char **argv, struct load_args *l)
 		case OPT_DRY_RUN:
 			l->dry_run = true;
 			break;
+		case 'p':
+			l->crash = true;
+			break;
+		case OPT_DUMP:
+			l->dump = optarg;
+			break;
 		case OPT_ROOT:
 			l->root = optarg;
 			break;
@@ -259,25 +279,75 @@ static int parse_load(int argc, char **argv, struct load_args *l)
 	return check_load(cmd, l);
 }
 
-/* --reuse-cmdline and --append, joined */
-static int make_cmdline(const struct load_args *l, const struct charon_live *lv,
-			char *buf, size_t len, struct charon_err *err)
+/* @s without its crashkernel= words (a dump kernel reserves none) */
+static void drop_crashkernel(const char *s, char *out, size_t len)
 {
+	size_t n = 0, w;
+
+	out[0] = '\0';
+	while (*s) {
+		s += strspn(s, " ");
+		w = strcspn(s, " ");
+		if (w && strncmp(s, "crashkernel=", 12) && n + w + 2 < len) {
+			n += (size_t)snprintf(out + n, len - n, "%s%.*s",
+					      n ? " " : "", (int)w, s);
+		}
+		s += w;
+	}
+}
+
+/* what --crash puts on the line for the arches that read it there */
+#define ELFCOREHDR_SLOT	"elfcorehdr=0x0000000000000000"
+
+/*
+ * --reuse-cmdline and --append, joined; --crash: without crashkernel=,
+ * and (but on arm64, whose tree says it) with elfcorehdr= to fill in
+ */
+static int make_cmdline(const struct load_args *l, const struct charon_live *lv,
+			char *buf, size_t len, char **digits,
+			struct charon_err *err)
+{
+	static char reused[CHARON_LIVE_CMDLINE_LEN];
 	const char *head = l->reuse_cmdline ? lv->cmdline : "";
 	const char *tail = l->append ? l->append : "";
+	bool slot = l->crash && l->boot.arch->id != CHARON_ARCH_ARM64;
+	int n;
 
 	if (l->reuse_cmdline && lv->cmdline_len >= sizeof(lv->cmdline)) {
 		return charon_errf(err, -E2BIG,
 				   "--reuse-cmdline: /proc/cmdline is %zu bytes, longer than the %zu charon takes",
 				   lv->cmdline_len, sizeof(lv->cmdline) - 1);
 	}
-	if ((size_t)snprintf(buf, len, "%s%s%s", head,
-			     *head && *tail ? " " : "", tail) >= len) {
+	if (l->crash) {
+		drop_crashkernel(head, reused, sizeof(reused));
+		head = reused;
+	}
+	n = snprintf(buf, len, "%s%s%s%s%s", head, *head && *tail ? " " : "",
+		     tail, slot && (*head || *tail) ? " " : "",
+		     slot ? ELFCOREHDR_SLOT : "");
+	if (n < 0 || (size_t)n >= len) {
 		return charon_errf(err, -E2BIG,
 				   "command line: longer than %zu bytes",
 				   len - 1);
 	}
+	*digits = slot ? buf + n - 16 : NULL;
 	return 0;
+}
+
+/* --crash: the region, and what the ELF core header is made of */
+static int crash_inputs(const struct load_args *l,
+			const struct charon_live *lv,
+			struct charon_elfcore *core, struct charon_err *err)
+{
+	bool ppc = l->boot.arch->live == CHARON_LIVE_PPC64;
+
+	if (!lv->nr_crash) {
+		return charon_errf(err, -ENOENT,
+				   "--crash: no crash kernel region is reserved (%s): boot the running kernel with crashkernel=SIZE, e.g. crashkernel=256M (docs/kdump.md)",
+				   ppc ? "/proc/device-tree/chosen/linux,crashkernel-base is missing" :
+				   "/proc/iomem has no \"Crash kernel\"");
+	}
+	return charon_crash_read(l->root, l->boot.arch->id, lv, core, err);
 }
 
 /*
@@ -306,6 +376,28 @@ static void print_segments(const struct charon_kexec *k, FILE *f)
 	}
 }
 
+/* --dump DIR: the segments' bytes, one file each */
+static int dump_segments(const char *dir, const struct charon_boot *b,
+			 struct charon_err *err)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+	int rc;
+
+	rc = charon_mkdir_p("--dump", dir, err);
+	for (i = 0; !rc && i <= b->nr_seg; i++) {
+		const char *label = i < b->nr_seg ? b->seg[i].label : "stub";
+
+		rc = charon_join(path, sizeof(path), dir, label, err);
+		rc = rc ?: charon_write_file(path,
+					     i < b->nr_seg ? b->seg[i].data :
+					     b->stub.image,
+					     i < b->nr_seg ? b->seg[i].len :
+					     b->stub.len, err);
+	}
+	return rc;
+}
+
 /* what `charon status` shows; a failure only warns */
 static void write_state(const char *root, const struct load_args *l,
 			const struct charon_boot *b,
@@ -319,7 +411,8 @@ static void write_state(const char *root, const struct load_args *l,
 
 	if (charon_live_path(root, "/run", run, sizeof(run), &err) ||
 	    charon_live_path(root, STATE_DIR, dir, sizeof(dir), &err) ||
-	    charon_live_path(root, STATE_FILE, file, sizeof(file), &err)) {
+	    charon_live_path(root, l->crash ? STATE_FILE_CRASH : STATE_FILE,
+			     file, sizeof(file), &err)) {
 		return;
 	}
 	text = malloc(len);
@@ -328,7 +421,8 @@ static void write_state(const char *root, const struct load_args *l,
 	}
 #define ADD(...) \
 	(n += (size_t)snprintf(text + n, n < len ? len - n : 0, __VA_ARGS__))
-	ADD("arch: %s\nkernel: %s\n", l->boot.arch->name, l->boot.kernel_path);
+	ADD("arch: %s\nkernel: %s%s\n", l->boot.arch->name, l->boot.kernel_path,
+	    l->crash ? " (crash kernel, KEXEC_ON_CRASH)" : "");
 	ADD("initrd: %s\n", l->boot.initrd_path ? l->boot.initrd_path :
 	    "(none)");
 	if (l->boot.arch->uses_dtb) {
@@ -361,7 +455,8 @@ static void write_state(const char *root, const struct load_args *l,
 int cmd_load(int argc, char **argv)
 {
 	static char files[CHARON_BOOT_MAX_SEGS][PATH_MAX];
-	static char cmdline[CHARON_LIVE_CMDLINE_LEN];
+	static char cmdline[CHARON_LIVE_CMDLINE_LEN + sizeof(ELFCOREHDR_SLOT)];
+	static struct charon_elfcore core;
 	static struct charon_live lv;
 	struct load_args l = { 0 };
 	struct charon_err err = { "" };
@@ -385,7 +480,15 @@ int cmd_load(int argc, char **argv)
 	}
 	rc = charon_live_read(l.root, l.boot.arch->live, &lv, &err);
 	lv.page = page_size(&l);
-	rc = rc ?: make_cmdline(&l, &lv, cmdline, sizeof(cmdline), &err);
+	rc = rc ?: make_cmdline(&l, &lv, cmdline, sizeof(cmdline),
+				&l.boot.elfcorehdr_digits, &err);
+	if (!rc && l.crash) {
+		rc = crash_inputs(&l, &lv, &core, &err);
+		l.boot.crash = true;
+		l.boot.core = &core;
+		/* the dump kernel runs where it was loaded, not at 0 */
+		l.boot.ppc64.run_at_load = true;
+	}
 	if (!rc && l.boot.arch->uses_dtb && !l.boot.dtb_path) {
 		rc = charon_live_path(l.root, "/sys/firmware/fdt", dtb,
 				      sizeof(dtb), &err);
@@ -421,12 +524,22 @@ int cmd_load(int argc, char **argv)
 	if (l.verbose) {
 		print_segments(&k, stdout);
 	}
+	if (l.dump && dump_segments(l.dump, &b, &err)) {
+		charon_kexec_free(&k);
+		charon_boot_free(&b);
+		return runtime_error(&err);
+	}
 	if (!l.dry_run) {
-		rc = charon_kexec_load(&k, l.root, &err);
+		rc = charon_kexec_load(&k, l.root, l.crash, &err);
 		if (!rc) {
 			write_state(l.root, &l, &b, &k);
-			printf("charon: loaded %u segments, entry 0x%llx; `charon exec` boots it\n",
-			       k.nr, (ull)k.entry);
+			if (l.crash) {
+				printf("charon: loaded the crash kernel, %u segments, entry 0x%llx: a panic boots it\n",
+				       k.nr, (ull)k.entry);
+			} else {
+				printf("charon: loaded %u segments, entry 0x%llx; `charon exec` boots it\n",
+				       k.nr, (ull)k.entry);
+			}
 		}
 	}
 	charon_kexec_free(&k);
@@ -461,7 +574,7 @@ int cmd_exec(int argc, char **argv)
 		return rc;
 	}
 	if (charon_kexec_preflight("", &err) ||
-	    charon_kexec_loaded("", &loaded, &err)) {
+	    charon_kexec_loaded("", false, &loaded, &err)) {
 		return runtime_error(&err);
 	}
 	if (loaded) {
@@ -475,47 +588,64 @@ int cmd_exec(int argc, char **argv)
 int cmd_unload(int argc, char **argv)
 {
 	struct charon_err err = { "" };
-	int rc = no_options("unload", unload_usage, argc, argv);
+	bool crash = argc == 2 && (!strcmp(argv[1], "--crash") ||
+				   !strcmp(argv[1], "-p"));
+	int rc = no_options("unload", unload_usage, crash ? 1 : argc, argv);
 	char file[512];
 
 	if (rc >= 0) {
 		return rc;
 	}
 	if (charon_kexec_preflight("", &err) ||
-	    charon_kexec_unload("", &err)) {
+	    charon_kexec_unload("", crash, &err)) {
 		return runtime_error(&err);
 	}
-	if (!charon_live_path("", STATE_FILE, file, sizeof(file), &err)) {
+	if (!charon_live_path("", crash ? STATE_FILE_CRASH : STATE_FILE, file,
+			      sizeof(file), &err)) {
 		unlink(file);
 	}
-	printf("charon: unloaded\n");
+	printf("charon: %s\n", crash ? "crash kernel unloaded" : "unloaded");
 	return 0;
+}
+
+/* "WHAT: loaded" and charon's record of it, or "WHAT: not loaded" */
+static void show_state(const char *what, bool loaded, const char *file)
+{
+	struct charon_err err;
+	uint8_t *text;
+	size_t len;
+
+	if (!loaded) {
+		printf("%s: not loaded\n", what);
+		return;
+	}
+	printf("%s: loaded\n", what);
+	if (charon_read_file(file, 1 << 16, &text, &len, &err)) {
+		printf("(not by this charon: %s has no record)\n", file);
+		return;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
 }
 
 int cmd_status(int argc, char **argv)
 {
 	struct charon_err err = { "" };
 	int rc = no_options("status", status_usage, argc, argv);
-	uint8_t *text;
 	bool loaded;
-	size_t len;
 
 	if (rc >= 0) {
 		return rc;
 	}
-	if (charon_kexec_loaded("", &loaded, &err)) {
+	if (charon_kexec_loaded("", false, &loaded, &err)) {
 		return runtime_error(&err);
 	}
-	if (!loaded) {
-		printf("kexec: not loaded\n");
+	show_state("kexec", loaded, STATE_FILE);
+	/* a kernel without CONFIG_CRASH_DUMP has no such file: say so */
+	if (charon_kexec_loaded("", true, &loaded, &err)) {
+		printf("kexec crash: unknown (%s)\n", err.msg);
 		return 0;
 	}
-	printf("kexec: loaded\n");
-	if (charon_read_file(STATE_FILE, 1 << 16, &text, &len, &err)) {
-		printf("(not by this charon: %s has no record)\n", STATE_FILE);
-		return 0;
-	}
-	fwrite(text, 1, len, stdout);
-	free(text);
+	show_state("kexec crash", loaded, STATE_FILE_CRASH);
 	return 0;
 }

@@ -15,6 +15,88 @@
 
 typedef unsigned long long ull;
 
+/* how many nodes @fdt has: the bound of the memory nodes' properties */
+static int fdt_num_nodes(const void *fdt)
+{
+	int n = 0, off, depth = 0;
+
+	for (off = fdt_next_node(fdt, -1, &depth); off >= 0;
+	     off = fdt_next_node(fdt, off, &depth)) {
+		n++;
+	}
+	return n;
+}
+
+/* @r as the root's <address size> cells (1 or 2 each) into @out */
+static int put_cells(const void *fdt, const struct charon_mem_range *r,
+		     unsigned int nr, fdt32_t *out, int *len)
+{
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	unsigned int i;
+	int n = 0;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
+		return -FDT_ERR_BADNCELLS;
+	}
+	for (i = 0; i < nr; i++) {
+		if ((ac == 1 && r[i].start >> 32) ||
+		    (sc == 1 && r[i].size >> 32)) {
+			return -FDT_ERR_BADVALUE;
+		}
+		if (ac == 2) {
+			out[n++] = cpu_to_fdt32((uint32_t)(r[i].start >> 32));
+		}
+		out[n++] = cpu_to_fdt32((uint32_t)r[i].start);
+		if (sc == 2) {
+			out[n++] = cpu_to_fdt32((uint32_t)(r[i].size >> 32));
+		}
+		out[n++] = cpu_to_fdt32((uint32_t)r[i].size);
+	}
+	*len = n * (int)sizeof(fdt32_t);
+	return 0;
+}
+
+static int set_or_del(void *fdt, int node, const char *prop,
+		      const struct charon_mem_range *r, unsigned int nr)
+{
+	fdt32_t v[4 * CHARON_FDT_MAX_USABLE];
+	int len, rc;
+
+	if (!nr) {
+		rc = fdt_delprop(fdt, node, prop);
+		return rc == -FDT_ERR_NOTFOUND ? 0 : rc;
+	}
+	rc = put_cells(fdt, r, nr, v, &len);
+	return rc ?: fdt_setprop(fdt, node, prop, v, len);
+}
+
+/*
+ * kdump's properties, or the removal of stale ones; after set_chosen():
+ * a memory node's edit moves every node after it, /chosen too
+ */
+static int set_kdump(void *fdt, const struct charon_fdt_edit *e)
+{
+	bool in_nodes = e->usable_memory;
+	int rc = 0, node, chosen;
+
+	for (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+						  "memory", 7);
+	     !rc && node >= 0;
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
+						  "memory", 7)) {
+		rc = set_or_del(fdt, node, "linux,usable-memory", e->usable,
+				in_nodes ? e->nr_usable : 0);
+	}
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (rc || chosen < 0) {
+		return rc ?: chosen;
+	}
+	rc = set_or_del(fdt, chosen, "linux,elfcorehdr", &e->elfcorehdr,
+			e->elfcorehdr.size ? 1 : 0);
+	return rc ?: set_or_del(fdt, chosen, "linux,usable-memory-range",
+				e->usable, in_nodes ? 0 : e->nr_usable);
+}
+
 /**
  * charon_fdt_edit_room() - bytes charon_fdt_edit() opens the tree into
  * @fdt: a checked device tree
@@ -43,6 +125,14 @@ size_t charon_fdt_edit_room(const void *fdt, const struct charon_fdt_edit *e)
 	room += 2 * 64;				/* linux,initrd-start/end */
 	room += 64;				/* CHARON_FDT_STUB_PROP */
 	room += (e->nr_rsv + 2) * 16;		/* memreserve entries */
+	if (e->elfcorehdr.size || e->nr_usable) {
+		/* the /chosen pair and range list, or one list per node */
+		room += 2 * 64 + 16 * (size_t)e->nr_usable;
+		if (e->usable_memory) {
+			room += (size_t)(fdt_num_nodes(fdt) + 1) *
+				(32 + 16 * (size_t)e->nr_usable);
+		}
+	}
 	return (room + 7) & ~(size_t)7;
 }
 
@@ -148,6 +238,9 @@ int charon_fdt_edit(const char *name, const void *fdt,
 	}
 	if (!rc) {
 		rc = set_chosen(buf, e);
+	}
+	if (!rc) {
+		rc = set_kdump(buf, e);
 	}
 	for (i = 0; !rc && i < e->nr_rsv; i++) {
 		rc = fdt_add_mem_rsv(buf, e->rsv[i].start, e->rsv[i].size);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <charon/boot.h>
+#include <charon/elfcore.h>
 #include <charon/file.h>
 #include <charon/util.h>
 
@@ -167,6 +168,16 @@ int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (!lv) {
 		return 0;
 	}
+	/* kdump: the crash region is all the RAM there is */
+	if (ram && o->crash) {
+		rc = charon_layout_add_ram(&b->layout, lv->crash[0].start,
+					   lv->crash[0].size, err);
+		if (rc) {
+			charon_err_prefix(err, "crashkernel region: ");
+			return rc;
+		}
+		ram = false;
+	}
 	for (i = 0; ram && i < lv->nr_ram; i++) {
 		rc = charon_layout_add_ram(&b->layout, lv->ram[i].start,
 					   lv->ram[i].size, err);
@@ -176,6 +187,10 @@ int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 		}
 	}
 	for (i = 0; i < lv->nr_keepout; i++) {
+		if (o->crash && !strncmp(lv->keepout[i].name, "crashkernel",
+					 11)) {
+			continue;	/* what we load into */
+		}
 		/* whole kexec pages: segments grow to them (kexec.c) */
 		uint64_t page = lv->page ? lv->page : PAGE;
 		uint64_t a = lv->keepout[i].start & ~(page - 1);
@@ -301,6 +316,35 @@ int charon_boot_add_initrd(struct charon_boot *b, struct charon_err *err)
 	return 0;
 }
 
+/*
+ * kdump: the dump kernel's RAM in its tree: /chosen linux,elfcorehdr (its
+ * size now, its address after placement) and the crash region as
+ * linux,usable-memory-range (arm, arm64; the low region last) or, on
+ * ppc64, which reads no such property, as every memory node's
+ * linux,usable-memory with the first 64 KiB (backed up, then the dump
+ * kernel's)
+ */
+static void crash_usable(const struct charon_boot_opts *o,
+			 struct charon_boot *b)
+{
+	const struct charon_live *lv = o->live;
+	struct charon_fdt_edit *e = &b->edit;
+	unsigned int i;
+
+	e->elfcorehdr.size = charon_elfcore_size(o->core);
+	e->nr_usable = 0;
+	e->usable_memory = o->arch->id == CHARON_ARCH_PPC64LE ||
+			   o->arch->id == CHARON_ARCH_PPC64;
+	if (e->usable_memory) {
+		e->usable[e->nr_usable].start = 0;
+		e->usable[e->nr_usable++].size = CHARON_PPC64_BACKUP_LEN;
+	}
+	for (i = 0; i < lv->nr_crash && e->nr_usable < CHARON_FDT_MAX_USABLE;
+	     i++) {
+		e->usable[e->nr_usable++] = lv->crash[i];
+	}
+}
+
 /**
  * charon_boot_dtb_room() - how much room the edited device tree needs
  * @o: the options: o->bootargs, o->dtb_path for messages
@@ -319,6 +363,9 @@ int charon_boot_dtb_room(const struct charon_boot_opts *o,
 {
 	b->edit.bootargs = o->bootargs;
 	b->edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
+	if (o->crash) {
+		crash_usable(o, b);
+	}
 	*room = charon_fdt_edit_room(dtb, &b->edit);
 	if (*room > CHARON_FDT_MAX_SIZE) {
 		return charon_errf(err, -EFBIG,
@@ -376,6 +423,135 @@ int charon_boot_make_dtb(const struct charon_boot_opts *o,
 }
 
 /*
+ * the bytes the plan's own segments cover (arm's decompressor footprint
+ * below the zImage, a keep-out, included): their union
+ */
+static uint64_t own_bytes(const struct charon_layout *l)
+{
+	uint64_t total = 0, end = 0;
+	const struct charon_segment *s[CHARON_MAX_SEGMENTS], *t;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < l->nr_seg; i++) {
+		if (l->seg[i].place != CHARON_PLACE_KEEPOUT ||
+		    !strcmp(l->seg[i].name, "zimage-footprint")) {
+			s[n++] = &l->seg[i];
+		}
+	}
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0 && s[j - 1]->addr > s[j]->addr; j--) {
+			t = s[j];
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t a = s[i]->addr > end ? s[i]->addr : end;
+		uint64_t e = s[i]->addr + s[i]->size;
+
+		if (e > a) {
+			total += e - a;
+			end = e;
+		}
+	}
+	return total;
+}
+
+/*
+ * kdump, the crash region too small: how much the crash kernel needs, as
+ * the same plan laid out in a region 1 GiB larger says (the bytes its
+ * segments reserve); 0 if that fails too
+ */
+static uint64_t crash_need(const struct charon_boot_opts *o)
+{
+	struct charon_boot_opts big = *o;
+	struct charon_live *lv = malloc(sizeof(*lv));
+	struct charon_boot *b = malloc(sizeof(*b));
+	uint64_t need = 0;
+
+	if (lv && b) {
+		*lv = *o->live;
+		lv->crash[0].size += (uint64_t)1 << 30;
+		big.live = lv;
+		big.elfcorehdr_digits = NULL;
+		if (!charon_boot_prepare(&big, b, NULL)) {
+			need = own_bytes(&b->layout);
+		}
+		charon_boot_free(b);
+	}
+	free(lv);
+	free(b);
+	return need;
+}
+
+/* kdump: what the crash kernel needs and what the region has */
+static void crash_too_small(const struct charon_boot_opts *o,
+			    struct charon_err *err)
+{
+	const struct charon_mem_range *r = &o->live->crash[0];
+	uint64_t need = crash_need(o);
+	char n[96] = "more";
+
+	if (need) {
+		snprintf(n, sizeof(n), "at least 0x%llx bytes (%llu MiB)",
+			 (ull)need, (ull)((need + (1 << 20) - 1) >> 20));
+	}
+	charon_err_prefix(err, "crashkernel region [0x%llx, 0x%llx) is too small: the crash kernel needs %s, the region has 0x%llx (%llu MiB); reserve more with crashkernel=: ",
+			  (ull)r->start, (ull)(r->start + r->size), n,
+			  (ull)r->size, (ull)(r->size >> 20));
+}
+
+/*
+ * kdump, after placement: the ELF core header as the "elfcorehdr"
+ * segment (the stub verifies it too), its address in the command line's
+ * slot and the tree's /chosen linux,elfcorehdr
+ */
+static int crash_header(const struct charon_boot_opts *o,
+			struct charon_boot *b, struct charon_err *err)
+{
+	struct charon_segment *hs = charon_layout_find(&b->layout,
+						       "elfcorehdr");
+	struct charon_segment *bs = charon_layout_find(&b->layout, "backup");
+	struct charon_elfcore *c = malloc(sizeof(*c));
+	struct charon_boot_seg *s;
+	size_t len;
+	uint8_t *buf;
+	char hex[17];
+	int rc;
+
+	if (!c) {
+		return charon_errf(err, -ENOMEM, "elfcorehdr: out of memory");
+	}
+	*c = *o->core;
+	if (b->backup_len && bs) {
+		c->backup_src = b->backup_src;
+		c->backup_len = b->backup_len;
+		c->backup_dst = bs->addr;
+	}
+	len = charon_elfcore_size(c);
+	buf = calloc(1, len);
+	rc = buf ? charon_elfcore_write(c, buf, len, err) :
+		   charon_errf(err, -ENOMEM, "elfcorehdr: out of memory");
+	free(c);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	s = charon_boot_add_seg(b, "elfcorehdr", "(charon's ELF core header)",
+				buf, len);
+	s->modified = true;
+	s->addr = hs->addr;
+	s->mem_size = hs->size;
+	if (o->elfcorehdr_digits) {
+		snprintf(hex, sizeof(hex), "%016llx", (ull)hs->addr);
+		memcpy(o->elfcorehdr_digits, hex, 16);
+	}
+	b->edit.elfcorehdr.start = hs->addr;
+	b->edit.elfcorehdr.size = len;
+	return 0;
+}
+
+/*
  * 3. the back-end's start of RAM, the stub, the arch's segments; then
  * every loaded segment and the stub get the address the layout chose
  */
@@ -394,7 +570,17 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 		return -EINVAL;
 	}
 	rc = a->place(o, b, room, err);
+	if (!rc && o->crash &&
+	    !charon_layout_add(&b->layout, "elfcorehdr",
+			       charon_round_up(charon_elfcore_size(o->core),
+					       PAGE), PAGE, CHARON_PLACE_HIGH,
+			       err)) {
+		rc = -EINVAL;
+	}
 	rc = rc ?: charon_layout_place(&b->layout, err);
+	if (rc == -ENOSPC && o->crash) {
+		crash_too_small(o, err);
+	}
 	if (rc) {
 		return rc;
 	}
@@ -410,7 +596,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 			b->seg[i].mem_size = s->size;
 		}
 	}
-	return a->placed ? a->placed(o, b, err) : 0;
+	rc = a->placed ? a->placed(o, b, err) : 0;
+	return rc || !o->crash ? rc : crash_header(o, b, err);
 }
 
 /* 5. the block but for next.*: a region (and its SHA-256) per segment */

@@ -271,7 +271,20 @@ int charon_ppc64_place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (!d) {
 		return -EINVAL;
 	}
-	(void)d;
+	/*
+	 * kdump: the dump kernel's vectors go to 0; the stub copies the
+	 * crashed kernel's first 64 KiB to "backup" first (whole 64 KiB
+	 * pages: kexec grows the other segments to them)
+	 */
+	if (o->crash) {
+		b->backup_src = 0;
+		b->backup_len = CHARON_PPC64_BACKUP_LEN;
+		if (!charon_layout_add(l, "backup", CHARON_PPC64_BACKUP_LEN,
+				       CHARON_PPC64_BACKUP_LEN,
+				       CHARON_PLACE_LOW, err)) {
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -322,6 +335,11 @@ int charon_ppc64_fill_next(const struct charon_boot_opts *o,
 	}
 	p->next.arch.raw[CHARON_PPC64_FLAGS] =
 		charon_ppc64_flags(&pp->img, o->ppc64.run_at_load);
+	if (b->backup_len) {
+		p->next.arch.raw[CHARON_PPC64_BACKUP_DST] =
+			charon_layout_find(&b->layout, "backup")->addr;
+		p->next.arch.raw[CHARON_PPC64_BACKUP_LEN_IDX] = b->backup_len;
+	}
 	return 0;
 }
 

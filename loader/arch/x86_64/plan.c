@@ -27,6 +27,11 @@ typedef unsigned long long ull;
 #define PAGE		4096ull
 #define RAM_MIN		((uint64_t)1 << 20)
 #define RAM_END		((uint64_t)1 << 32)
+/* kdump: the low RAM real-mode code needs, which the stub backs up */
+#define LOW_RAM_END	0xa0000ull
+
+static int crash_backup(const struct charon_boot_opts *o,
+			struct charon_boot *b, struct charon_err *err);
 
 static const char *map_name(const struct charon_boot_opts *o)
 {
@@ -174,8 +179,9 @@ static int live_ram(const struct charon_boot_opts *o, struct charon_boot *b,
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < o->live->nr_ram; i++) {
-		r = &o->live->ram[i];
+	/* kdump: the crash region is all the RAM there is */
+	for (i = 0; i < (o->crash ? 1 : o->live->nr_ram); i++) {
+		r = o->crash ? &o->live->crash[0] : &o->live->ram[i];
 		rc = charon_layout_add_ram_clip(&b->layout, r->start, r->size,
 						RAM_MIN, RAM_END, err);
 		if (rc) {
@@ -269,6 +275,9 @@ int charon_x86_place(const struct charon_boot_opts *o, struct charon_boot *b,
 			charon_err_prefix(err, "--kdump-backup: ");
 		}
 	}
+	if (!rc && o->crash) {
+		rc = crash_backup(o, b, err);
+	}
 	if (!rc) {
 		rc = charon_x86_place_boot(l, &x->img, cmdline_len,
 					   is ? is->len : 0, x->entry32,
@@ -283,8 +292,126 @@ int charon_x86_place(const struct charon_boot_opts *o, struct charon_boot *b,
 int charon_x86_placed(const struct charon_boot_opts *o, struct charon_boot *b,
 		      struct charon_err *err)
 {
-	(void)o;
+	struct charon_boot_x86 *x = &b->kernel.x86;
+	struct charon_segment *bs;
+
+	if (o->crash && x->backup_len) {
+		bs = charon_layout_find(&b->layout, "backup");
+		x->backup_dst = bs->addr;
+	}
 	return backup_check_src(b, err);
+}
+
+/*
+ * kdump: the RAM below 640 KiB (the first System RAM range there) is the
+ * dump kernel's, so the stub copies the crashed kernel's bytes of it into
+ * the crash region first: segment "backup", placed with the rest
+ */
+static int crash_backup(const struct charon_boot_opts *o,
+			struct charon_boot *b, struct charon_err *err)
+{
+	const struct charon_live *lv = o->live;
+	struct charon_boot_x86 *x = &b->kernel.x86;
+	unsigned int i;
+
+	for (i = 0; i < lv->nr_ram; i++) {
+		const struct charon_mem_range *r = &lv->ram[i];
+
+		if (r->start < LOW_RAM_END) {
+			x->backup_src = r->start;
+			x->backup_len = (r->start + r->size < LOW_RAM_END ?
+					 r->start + r->size : LOW_RAM_END) -
+					r->start;
+			break;
+		}
+	}
+	if (!x->backup_len) {
+		return 0;
+	}
+	b->backup_src = x->backup_src;
+	b->backup_len = x->backup_len;
+	return charon_layout_add(&b->layout, "backup",
+				 charon_round_up(x->backup_len, PAGE), PAGE,
+				 CHARON_PLACE_LOW, err) ? 0 : -EINVAL;
+}
+
+/* an e820 entry, or -ENOSPC */
+static int e820_add(struct charon_e820 *t, uint64_t a, uint64_t n,
+		    uint32_t type, struct charon_err *err)
+{
+	if (!n) {
+		return 0;
+	}
+	if (t->nr == CHARON_BP_E820_MAX) {
+		return charon_errf(err, -ENOSPC,
+				   "e820: more than %u entries for the dump kernel",
+				   CHARON_BP_E820_MAX);
+	}
+	t->map[t->nr].addr = a;
+	t->map[t->nr].size = n;
+	t->map[t->nr++].type = type;
+	return 0;
+}
+
+/*
+ * kdump: the dump kernel's e820 map: the backed-up low RAM and the crash
+ * region as RAM, less the core header and the backup copy (which it must
+ * not overwrite); every entry of the firmware's map that is not RAM
+ * (ACPI tables and NVS, reserved), so that it finds its firmware
+ */
+static int crash_e820(const struct charon_boot_opts *o,
+		      struct charon_boot *b, struct charon_err *err)
+{
+	const struct charon_mem_range *cr = &o->live->crash[0];
+	struct charon_boot_x86 *x = &b->kernel.x86;
+	const struct charon_segment *hole[2] = {
+		charon_layout_find(&b->layout, "elfcorehdr"),
+		charon_layout_find(&b->layout, "backup"),
+	};
+	struct charon_e820 t = { .nr = 0 };
+	uint64_t a = cr->start, end = cr->start + cr->size;
+	unsigned int i, j;
+	int rc = 0;
+
+	for (i = 0; !rc && i < x->e820.nr; i++) {
+		if (x->e820.map[i].type != CHARON_E820_RAM) {
+			rc = e820_add(&t, x->e820.map[i].addr,
+				      x->e820.map[i].size,
+				      x->e820.map[i].type, err);
+		}
+	}
+	rc = rc ?: e820_add(&t, x->backup_src, x->backup_len,
+			    CHARON_E820_RAM, err);
+	/* the crash region in pieces around the holes, in address order */
+	if (hole[1] && (!hole[0] || hole[1]->addr < hole[0]->addr)) {
+		const struct charon_segment *h = hole[0];
+
+		hole[0] = hole[1];
+		hole[1] = h;
+	}
+	for (j = 0; !rc && j < 2; j++) {
+		if (hole[j] && hole[j]->addr >= a && hole[j]->addr < end) {
+			rc = e820_add(&t, a, hole[j]->addr - a,
+				      CHARON_E820_RAM, err);
+			a = hole[j]->addr + hole[j]->size;
+		}
+	}
+	rc = rc ?: e820_add(&t, a, end > a ? end - a : 0, CHARON_E820_RAM,
+			    err);
+	if (rc) {
+		return rc;
+	}
+	/* ascending, as firmware gives it */
+	for (i = 1; i < t.nr; i++) {
+		struct charon_e820_entry e = t.map[i];
+
+		for (j = i; j > 0 && t.map[j - 1].addr > e.addr; j--) {
+			t.map[j] = t.map[j - 1];
+		}
+		t.map[j] = e;
+	}
+	x->e820 = t;
+	return 0;
 }
 
 /* 4. the zero page and the command line, as segments */
@@ -310,6 +437,12 @@ int charon_x86_boot_data(const struct charon_boot_opts *o,
 	if (is) {
 		in.initrd_addr = is->addr;
 		in.initrd_size = is->len;
+	}
+	if (o->crash) {
+		rc = crash_e820(o, b, err);
+		if (rc) {
+			return rc;
+		}
 	}
 	in.e820 = &x->e820;
 	in.acpi_rsdp = o->live ? o->live->acpi_rsdp : 0;

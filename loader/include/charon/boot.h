@@ -29,6 +29,8 @@
 #include <charon/powernv.h>
 #include <charon/stub.h>
 
+struct charon_elfcore;
+
 /* arm: hand over an ATAG list (r1 = machine_type) instead of the DTB */
 struct charon_arm_opts {
 	bool atags;
@@ -97,6 +99,15 @@ struct charon_boot_opts {
 	 * (the kernel enters its first byte; skiboot does not start it).
 	 */
 	const struct charon_live *live;
+	/*
+	 * charon load --crash: the crash kernel, in live->crash[0]; its ELF
+	 * core header's contents (backup_* come from the plan) and, where
+	 * the arch passes the header on the command line, the 16 hex digits
+	 * of "elfcorehdr=0x0000000000000000" in bootargs to fill in
+	 */
+	bool crash;
+	const struct charon_elfcore *core;
+	char *elfcorehdr_digits;
 };
 
 /* one loaded segment: the bytes as they go to memory */
@@ -111,8 +122,9 @@ struct charon_boot_seg {
 };
 
 #define CHARON_BOOT_SEG_KERNEL	0
-/* kernel, initrd, dtb/atags; x86_64: kernel, initrd, boot_params, cmdline */
-#define CHARON_BOOT_MAX_SEGS	4
+/* kernel, initrd, dtb/atags; x86_64: kernel, initrd, boot_params, cmdline;
+ * kdump: and elfcorehdr */
+#define CHARON_BOOT_MAX_SEGS	5	/* and kdump's "elfcorehdr" */
 
 /* r1 with a device tree (booting.rst: "~0 when using a device tree") */
 #define CHARON_ARM_MACH_DT	0xffffffffu
@@ -178,6 +190,12 @@ struct charon_boot {
 	struct charon_fdt_console console;
 	uint32_t psci;		/* CHARON_PSCI_* */
 	struct charon_params params;	/* host byte order */
+	/*
+	 * kdump: what the stub copies before the dump kernel overwrites it
+	 * (x86_64: the RAM below 640 KiB; ppc64: the first 64 KiB), to the
+	 * layout's "backup" segment; the core header reads it from there
+	 */
+	uint64_t backup_src, backup_len;
 };
 
 int charon_boot_prepare(const struct charon_boot_opts *o,

@@ -19,6 +19,7 @@
 /* arm64 booting.rst: the DTB must not exceed 2 MiB (arm uses it too) */
 #define CHARON_FDT_MAX_SIZE	((size_t)2 << 20)
 #define CHARON_FDT_MAX_RSV	8
+#define CHARON_FDT_MAX_USABLE	4
 
 /* what the console detection found, for messages and inspect */
 struct charon_fdt_console {
@@ -40,6 +41,17 @@ struct charon_fdt_edit {
 	 * tree (a kexec from the kernel it booted) drops it again
 	 */
 	struct charon_mem_range stub;
+	/*
+	 * kdump (size 0: none, and a stale one from the input tree is
+	 * removed): /chosen linux,elfcorehdr, linux,usable-memory-range (the
+	 * crash region; the dump kernel's RAM on arm and arm64) and every
+	 * memory node's linux,usable-memory (ppc64, which reads no
+	 * usable-memory-range), in the root's address and size cells
+	 */
+	struct charon_mem_range elfcorehdr;
+	struct charon_mem_range usable[CHARON_FDT_MAX_USABLE];
+	unsigned int nr_usable;
+	bool usable_memory;	/* the ranges go into the memory nodes */
 };
 
 /* /chosen property: <u64 start, u64 size> of the stub's /memreserve/ */

@@ -38,9 +38,9 @@ void charon_kexec_free(struct charon_kexec *k);
 
 int charon_kexec_preflight(const char *root, struct charon_err *err);
 int charon_kexec_load(const struct charon_kexec *k, const char *root,
-		      struct charon_err *err);
-int charon_kexec_unload(const char *root, struct charon_err *err);
-int charon_kexec_loaded(const char *root, bool *loaded,
+		      bool crash, struct charon_err *err);
+int charon_kexec_unload(const char *root, bool crash, struct charon_err *err);
+int charon_kexec_loaded(const char *root, bool crash, bool *loaded,
 			struct charon_err *err);
 int charon_kexec_reboot(const char *root, struct charon_err *err);
 

@@ -24,6 +24,7 @@
 
 #define CHARON_LIVE_MAX_KEEPOUTS	8
 #define CHARON_LIVE_CMDLINE_LEN		4096
+#define CHARON_LIVE_MAX_CRASH		2
 
 struct charon_live_keepout {
 	char name[CHARON_SEG_NAME_LEN];
@@ -42,6 +43,13 @@ struct charon_live {
 	/* what no segment may overlap: "Crash kernel"; ppc64 below */
 	struct charon_live_keepout keepout[CHARON_LIVE_MAX_KEEPOUTS];
 	unsigned int nr_keepout;
+	/*
+	 * the crashkernel= region(s): "Crash kernel" in /proc/iomem (x86_64:
+	 * also "Crash kernel low"); ppc64: /proc/device-tree/chosen/
+	 * linux,crashkernel-base and -size
+	 */
+	struct charon_mem_range crash[CHARON_LIVE_MAX_CRASH];
+	unsigned int nr_crash;
 	char cmdline[CHARON_LIVE_CMDLINE_LEN];	/* /proc/cmdline */
 	size_t cmdline_len;	/* its length, even when cmdline[] is cut */
 	/* x86_64 */
