@@ -5,10 +5,6 @@
 ARCHES := arm64 arm ppc64le ppc64 x86_64
 
 O ?= build
-# one spelling of the build directory whoever runs make (the tests pass it
-# absolute): the compiler's dependency files name objects by it, and a
-# second spelling would find them up to date when a header changed
-override O := $(abspath $(O))
 V ?= 0
 PYTHON ?= /usr/bin/python3
 export O V
