@@ -60,9 +60,15 @@ static int read_small(const char *root, const char *path, char *buf,
 	int rc;
 
 	rc = charon_live_path(root, path, full, sizeof(full), err);
-	rc = rc ?: charon_read_file(full, len - 1, &data, &n, err);
+	rc = rc ?: charon_read_file(full, 4096, &data, &n, err);
 	if (rc) {
 		return rc;
+	}
+	if (n >= len) {
+		free(data);
+		return charon_errf(err, -EINVAL,
+				   "%s: %zu bytes, more than the %zu expected",
+				   full, n, len - 1);
 	}
 	memcpy(buf, data, n);
 	buf[n] = '\0';
@@ -362,6 +368,54 @@ static int from_kcore(const char *root, const struct core_kind *k,
 	return 0;
 }
 
+/*
+ * arm without /proc/kcore (Debian's armmp has no CONFIG_PROC_KCORE): the
+ * linear map is PAGE_OFFSET - PHYS_OFFSET, PAGE_OFFSET the 32 MiB below
+ * _stext (the kernel runs in the linear map there; makedumpfile derives
+ * it the same way from VMCOREINFO's _stext), PHYS_OFFSET the start of RAM
+ */
+static int arm_linear(const char *root, const struct charon_live *lv,
+		      struct charon_elfcore *c, struct charon_err *err)
+{
+	char full[512], *p, *end;
+	uint64_t stext = 0, lowest = UINT64_MAX;
+	uint8_t *text;
+	size_t len;
+	unsigned int i;
+	int rc;
+
+	rc = charon_live_path(root, "/proc/kallsyms", full, sizeof(full), err);
+	rc = rc ?: charon_read_file(full, 64u << 20, &text, &len, err);
+	if (rc) {
+		charon_err_prefix(err, "/proc/kcore missing, and: ");
+		return rc;
+	}
+	text[len] = '\0';
+	for (p = (char *)text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+		uint64_t a = strtoull(p, &end, 16);
+
+		if (end != p && (!strncmp(end, " T _stext\n", 10) ||
+				 !strncmp(end, " t _stext\n", 10))) {
+			stext = a;
+			break;
+		}
+	}
+	free(text);
+	for (i = 0; i < lv->nr_ram; i++) {
+		if (lv->ram[i].start < lowest) {
+			lowest = lv->ram[i].start;
+		}
+	}
+	if (!stext) {
+		return charon_errf(err, -ENOENT,
+				   "%s/proc/kcore is missing, and %s has no _stext (or shows 0: not root, or kptr_restrict=2): the linear map is unknown",
+				   root, full);
+	}
+	c->have_linear = true;
+	c->linear_offset = (stext & ~(uint64_t)0x1ffffff) - lowest;
+	return 0;
+}
+
 /**
  * charon_crash_read() - the ELF core header's contents, from the system
  * @root: "" for the real system, else a directory with proc/ and sys/
@@ -406,5 +460,9 @@ int charon_crash_read(const char *root, uint16_t arch,
 		c->linear_offset = k->linear;
 		return 0;
 	}
-	return from_kcore(root, k, lv, c, err);
+	rc = from_kcore(root, k, lv, c, err);
+	if (rc == -ENOENT && arch == CHARON_ARCH_ARM) {
+		rc = arm_linear(root, lv, c, err);
+	}
+	return rc;
 }

@@ -76,7 +76,10 @@ static int make_seg(const struct piece *p, unsigned int first,
 				   s->label, s->bufsz);
 	}
 	for (i = first; i <= last; i++) {
-		memcpy(s->buf + (p[i].addr - mem), p[i].data, p[i].len);
+		if (p[i].len) {
+			memcpy(s->buf + (p[i].addr - mem), p[i].data,
+			       p[i].len);
+		}
 	}
 	return 0;
 }
@@ -131,7 +134,8 @@ static int check_grown(const struct charon_layout *l,
 int charon_kexec_build(const struct charon_boot *b, uint64_t page,
 		       struct charon_kexec *k, struct charon_err *err)
 {
-	struct piece p[CHARON_BOOT_MAX_SEGS + 1];
+	struct piece p[CHARON_BOOT_MAX_SEGS + 2];
+	const struct charon_segment *bs;
 	unsigned int n = 0, i, first;
 	uint64_t seg_end;
 	int rc;
@@ -145,6 +149,23 @@ int charon_kexec_build(const struct charon_boot *b, uint64_t page,
 		p[n].end = p[n].addr + (b->seg[i].mem_size > b->seg[i].len ?
 					b->seg[i].mem_size : b->seg[i].len);
 		n++;
+	}
+	/*
+	 * kdump's backup copy: a segment of zeros, so that the kernel takes
+	 * no control page (x86_64: its identity map) from where the stub
+	 * will copy to
+	 */
+	for (i = 0; b->backup_len && i < b->layout.nr_seg; i++) {
+		bs = &b->layout.seg[i];
+		if (!strcmp(bs->name, "backup")) {
+			p[n].label = "backup";
+			p[n].data = NULL;
+			p[n].len = 0;
+			p[n].addr = bs->addr;
+			p[n].end = bs->addr + bs->size;
+			n++;
+			break;
+		}
 	}
 	p[n].label = "stub";
 	p[n].data = b->stub.image;

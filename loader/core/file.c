@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include <charon/file.h>
@@ -34,6 +36,15 @@ const char *charon_file_kind(unsigned int mode)
 	default:
 		return "not a regular file";
 	}
+}
+
+/* is @fd on sysfs or procfs, whose st_size says nothing? */
+static bool pseudo_fs(int fd)
+{
+	struct statfs fs;
+
+	return !fstatfs(fd, &fs) && (fs.f_type == SYSFS_MAGIC ||
+				     fs.f_type == PROC_SUPER_MAGIC);
 }
 
 static bool has_control(const char *s)
@@ -98,7 +109,8 @@ int charon_read_file(const char *path, size_t max, uint8_t **data,
 				   charon_file_kind(st.st_mode));
 	}
 	fcntl(fd, F_SETFL, 0);
-	if (st.st_size > 0) {
+	/* sysfs and procfs sizes are made up (a page, 0): read and see */
+	if (st.st_size > 0 && !pseudo_fs(fd)) {
 		if ((uint64_t)st.st_size > max) {
 			close(fd);
 			return charon_errf(err, -EFBIG,

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include <charon/boot.h>
 #include <charon/elfcore.h>
 #include <charon/file.h>
@@ -32,6 +34,13 @@
 typedef unsigned long long ull;
 
 #define PAGE		4096ull
+#define ARM_SECTION	((uint64_t)1 << 20)
+
+static bool is_ppc64(const struct charon_arch *a)
+{
+	return a->id == CHARON_ARCH_PPC64LE || a->id == CHARON_ARCH_PPC64;
+}
+
 
 /**
  * charon_boot_add_seg() - append a loaded segment to a plan
@@ -316,28 +325,72 @@ int charon_boot_add_initrd(struct charon_boot *b, struct charon_err *err)
 	return 0;
 }
 
+
+/* a /ibm,opal property of 8 bytes (or 4), 0 if missing */
+static uint64_t opal_prop(const uint8_t *dtb, const char *name)
+{
+	int node = fdt_path_offset(dtb, "/ibm,opal"), len;
+	const uint8_t *v = node < 0 ? NULL :
+			   fdt_getprop(dtb, node, name, &len);
+
+	if (!v || (len != 8 && len != 4)) {
+		return 0;
+	}
+	return len == 8 ? fdt64_ld((const fdt64_t *)v) :
+			  fdt32_ld((const fdt32_t *)v);
+}
+
+/* ppc64 kdump: OPAL's runtime region as the dump kernel's memory too */
+static void opal_usable(const struct charon_boot_opts *o, const uint8_t *dtb,
+			struct charon_fdt_edit *e)
+{
+	uint64_t base = opal_prop(dtb, "opal-base-address");
+	uint64_t size = opal_prop(dtb, "opal-runtime-size");
+
+	if (o->live->have_opal) {
+		base = o->live->opal_base;	/* where OPAL is now */
+	}
+	if (base && size && e->nr_usable < CHARON_FDT_MAX_USABLE &&
+	    base >= e->usable[0].start + e->usable[0].size) {
+		e->usable[e->nr_usable].start = base;
+		e->usable[e->nr_usable++].size = size;
+	}
+}
+
 /*
  * kdump: the dump kernel's RAM in its tree: /chosen linux,elfcorehdr (its
  * size now, its address after placement) and the crash region as
- * linux,usable-memory-range (arm, arm64; the low region last) or, on
- * ppc64, which reads no such property, as every memory node's
- * linux,usable-memory with the first 64 KiB (backed up, then the dump
- * kernel's)
+ * linux,usable-memory-range (arm, arm64; the low region last; on arm it
+ * ends at the header, crash_header() cuts it: arm's dump kernel reads old
+ * memory with ioremap, which refuses its own RAM).  ppc64 reads no such
+ * property: every memory node's linux,usable-memory is [0, the crash
+ * region's end), one range (the first is the real-mode area early
+ * allocations come from), and [64 KiB, the region) a /memreserve/: the
+ * first 64 KiB, backed up, and the region are the dump kernel's
  */
 static void crash_usable(const struct charon_boot_opts *o,
-			 struct charon_boot *b)
+			 struct charon_boot *b, const uint8_t *dtb)
 {
 	const struct charon_live *lv = o->live;
+	const struct charon_mem_range *cr = &lv->crash[0];
 	struct charon_fdt_edit *e = &b->edit;
 	unsigned int i;
 
 	e->elfcorehdr.size = charon_elfcore_size(o->core);
 	e->nr_usable = 0;
-	e->usable_memory = o->arch->id == CHARON_ARCH_PPC64LE ||
-			   o->arch->id == CHARON_ARCH_PPC64;
+	e->usable_memory = is_ppc64(o->arch);
 	if (e->usable_memory) {
 		e->usable[e->nr_usable].start = 0;
-		e->usable[e->nr_usable++].size = CHARON_PPC64_BACKUP_LEN;
+		e->usable[e->nr_usable++].size = cr->start + cr->size;
+		if (cr->start > CHARON_PPC64_BACKUP_LEN &&
+		    e->nr_rsv < CHARON_FDT_MAX_RSV) {
+			e->rsv[e->nr_rsv].start = CHARON_PPC64_BACKUP_LEN;
+			e->rsv[e->nr_rsv++].size = cr->start -
+						   CHARON_PPC64_BACKUP_LEN;
+		}
+		/* OPAL's runtime: the kernel reads its console log there */
+		opal_usable(o, dtb, e);
+		return;
 	}
 	for (i = 0; i < lv->nr_crash && e->nr_usable < CHARON_FDT_MAX_USABLE;
 	     i++) {
@@ -364,7 +417,7 @@ int charon_boot_dtb_room(const struct charon_boot_opts *o,
 	b->edit.bootargs = o->bootargs;
 	b->edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
 	if (o->crash) {
-		crash_usable(o, b);
+		crash_usable(o, b, dtb);
 	}
 	*room = charon_fdt_edit_room(dtb, &b->edit);
 	if (*room > CHARON_FDT_MAX_SIZE) {
@@ -501,6 +554,14 @@ static void crash_too_small(const struct charon_boot_opts *o,
 			  (ull)r->size, (ull)(r->size >> 20));
 }
 
+static void crash_rsv(struct charon_fdt_edit *e, uint64_t a, uint64_t n)
+{
+	if (e->nr_rsv < CHARON_FDT_MAX_RSV) {
+		e->rsv[e->nr_rsv].start = a;
+		e->rsv[e->nr_rsv++].size = n;
+	}
+}
+
 /*
  * kdump, after placement: the ELF core header as the "elfcorehdr"
  * segment (the stub verifies it too), its address in the command line's
@@ -548,6 +609,21 @@ static int crash_header(const struct charon_boot_opts *o,
 	}
 	b->edit.elfcorehdr.start = hs->addr;
 	b->edit.elfcorehdr.size = len;
+	if (o->arch->id == CHARON_ARCH_ARM && b->edit.nr_usable &&
+	    hs->addr > b->edit.usable[0].start) {
+		b->edit.usable[0].size = hs->addr - b->edit.usable[0].start;
+	}
+	/*
+	 * ppc64: the dump kernel allocates top-down in its memory, the
+	 * crash region: the header and the backup copy are /memreserve/d
+	 * (charon_fdt_edit_room()'s slack holds the two entries)
+	 */
+	if (is_ppc64(o->arch)) {
+		crash_rsv(&b->edit, hs->addr, hs->size);
+		if (bs) {
+			crash_rsv(&b->edit, bs->addr, bs->size);
+		}
+	}
 	return 0;
 }
 
@@ -570,11 +646,13 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 		return -EINVAL;
 	}
 	rc = a->place(o, b, room, err);
+	/* arm: the dump kernel's RAM ends at the header, on a section */
 	if (!rc && o->crash &&
 	    !charon_layout_add(&b->layout, "elfcorehdr",
 			       charon_round_up(charon_elfcore_size(o->core),
-					       PAGE), PAGE, CHARON_PLACE_HIGH,
-			       err)) {
+					       PAGE),
+			       a->id == CHARON_ARCH_ARM ? ARM_SECTION : PAGE,
+			       CHARON_PLACE_HIGH, err)) {
 		rc = -EINVAL;
 	}
 	rc = rc ?: charon_layout_place(&b->layout, err);

@@ -33,8 +33,9 @@ import pytest
 
 from conftest import kernel_file
 from hostrun import charon
-from test_kexec_cli import (ARM64_DTS, KERNEL_LINES, POWERNV_DTS, Q35_RAM,
-                            arm64_root, be64, dtc, ppc_root, write, x86_root)
+from test_kexec_cli import (ARM64_DTS, KERNEL_LINES, LIVE_OPAL_BASE,
+                            POWERNV_DTS, Q35_RAM, arm64_root, be64, dtc,
+                            ppc_root, write, x86_root)
 
 CPU_NOTES = [0x7fd00000, 0x7fd01000]
 NOTE_SIZE = 424
@@ -56,6 +57,7 @@ LINEAR = {"arm64": 0xffff000000000000, "arm": 0x80000000,
 TEXT = {"arm64": (0xffff800008000000, 0x40210000, 0x2000000),
         "x86_64": (0xffffffff81000000, KERNEL_LINES[0][0], 0x2200000)}
 ELF32 = {"arm"}
+OPAL_RUNTIME = 0x1c30000
 
 
 def kcore(arch):
@@ -95,7 +97,12 @@ def crash_root(root, arch, tmp, crash=None, cmdline=None, cpus=True,
         write(root, "proc/cmdline", cmdline or
               "console=ttyAMA0 crashkernel=128M root=/dev/vda\n")
     else:
-        dtb = dtc(write(tmp, "powernv.dts", POWERNV_DTS), tmp / "pnv.dtb")
+        dts = POWERNV_DTS.replace(
+            "opal-entry-address = <0x0 0x30003760>;",
+            "opal-entry-address = <0x0 0x30003760>;\n\t\t"
+            f"opal-runtime-size = <0x0 {OPAL_RUNTIME:#x}>;")
+        assert dts != POWERNV_DTS
+        dtb = dtc(write(tmp, "powernv.dts", dts), tmp / "pnv.dtb")
         ppc_root(root, dtb)
         write(root, "proc/cmdline", cmdline or
               "root=/dev/sda2 crashkernel=512M console=hvc0\n")
@@ -239,8 +246,27 @@ def test_crash_plan_and_core_header(build_dir, tmp_path, arch):
                   cells[i + 2] << 32 | cells[i + 3])
                  for i in range(0, len(cells), 4)]
         if arch == "ppc64le":
+            # one range from 0 (the real-mode area), the crashed kernel's
+            # memory above the backed-up 64 KiB reserved
             assert "linux,usable-memory =" in dts, dts
-            assert pairs == [(0, 0x10000), (c0, c1 - c0)], pairs
+            assert "usable-memory-range" not in dts, dts
+            # and OPAL's runtime, where the running kernel says it is
+            assert pairs == [(0, c1), (LIVE_OPAL_BASE, OPAL_RUNTIME)], pairs
+            assert f"/memreserve/\t0x{0x10000:016x} " \
+                f"0x{c0 - 0x10000:016x};" in dts, dts
+            # it allocates top-down in the region: the header and the
+            # backup copy reserved
+            rsv = [(int(a, 16), int(n, 16)) for a, n in re.findall(
+                r"/memreserve/\s+(0x[0-9a-f]+) (0x[0-9a-f]+);", dts)]
+            for seg in ("elfcorehdr", "backup"):
+                a, n = lay[seg]
+                assert any(r <= a and a + n <= r + m for r, m in rsv), \
+                    (seg, rsv)
+        elif arch == "arm":
+            # arm reads old memory with ioremap, which refuses the dump
+            # kernel's own RAM: that ends at the header, on a 1 MiB line
+            assert pairs == [(c0, hdr_addr - c0)], pairs
+            assert hdr_addr % (1 << 20) == 0, hex(hdr_addr)
         else:
             assert "linux,usable-memory-range" in dts, dts
             assert pairs == [(c0, c1 - c0)], pairs
