@@ -70,6 +70,40 @@ endef
 
 $(foreach a,$(SYSTEM_ARCHES),$(eval $(call kexec_initramfs,$(a))))
 
+# The kdump tests (tests/system/test_kdump.py): the kexec initramfs plus
+# Debian 12's makedumpfile and vmcore-dmesg with their shared libraries and
+# one module of the booted kernel, for the dump kernel (docs/testing.md,
+# "kdump"), and kexec-tools' kexec with its libraries for make
+# kdump-compare.  scripts/fetch-kdump-tools fetches them through the
+# private apt state of $(O)/target-libs into $(O)/kdump-tools/<arch>.
+KDUMP_INITRAMFS = $(O)/initramfs/$(1)-kdump.cpio.gz
+KDUMP_TOOLS = $(O)/kdump-tools/$(1)
+
+# $(1) = arch
+define kdump_initramfs
+$(call KDUMP_TOOLS,$(1))/packages: scripts/fetch-kdump-tools $(call KERNEL,$(1))
+	$$(call msg,FETCH,$$(@D))
+	$(Q)scripts/fetch-kdump-tools --out $(O)/kdump-tools \
+		--kernels $(O)/kernels/$(KERNEL_SET) --apt-state $(O)/target-libs $(1)
+
+$(call KDUMP_INITRAMFS,$(1)): scripts/mkinitramfs tests/system/initramfs/init.c \
+		$(O)/static/$(1)/charon $(O)/$(1)/charon-stub.bin $(call KERNEL,$(1)) \
+		$(call KDUMP_TOOLS,$(1))/packages
+	$$(call msg,CPIO,$$@)
+	$(Q)mkdir -p $$(@D)
+	$(Q)scripts/mkinitramfs --arch $(1) --out $$@ \
+		--add $(O)/static/$(1)/charon:/bin/charon \
+		--add $(O)/$(1)/charon-stub.bin:/boot/charon-stub.bin \
+		--add $(call KERNEL,$(1)):/boot/vmlinuz \
+		--sysroot $(call KDUMP_TOOLS,$(1))/root \
+		--add-dynamic /usr/bin/makedumpfile:/usr/bin/makedumpfile \
+		--add-dynamic /sbin/vmcore-dmesg:/sbin/vmcore-dmesg \
+		--add-dynamic /sbin/kexec:/sbin/kexec \
+		--add $(call KDUMP_TOOLS,$(1))/modules:/lib/modules
+endef
+
+$(foreach a,$(SYSTEM_ARCHES),$(eval $(call kdump_initramfs,$(a))))
+
 # An arch's stub as seen from a make of another (or no) ARCH: only that
 # ARCH's make knows its sources, so it is asked every time; the stub's
 # mtime then says whether what contains it is out of date.
@@ -79,7 +113,7 @@ $(O)/%/charon-stub.bin: $(NEWLIB_STAMP) FORCE
 FORCE:
 
 system-deps: $(foreach a,$(SYSTEM_ARCHES),$(call KERNEL,$(a)) $(call INITRAMFS,$(a)) \
-	$(call KEXEC_INITRAMFS,$(a))) $(OTHER_KERNELS)
+	$(call KEXEC_INITRAMFS,$(a)) $(call KDUMP_INITRAMFS,$(a))) $(OTHER_KERNELS)
 
 # make run: build, fetch, and boot the default kernel through the stub
 RUN_CONSOLE_arm64 := ttyAMA0
@@ -104,4 +138,12 @@ soak: deps
 	$(Q)$(PYTHON) tests/system/soak.py --kexecs $(SOAK_KEXECS) \
 		--jobs $(SOAK_JOBS) $(SOAK_ARCHES)
 
-.PHONY: system-deps run soak FORCE
+# make kdump-compare (not in make check): the kdump scenario of
+# test_kdump.py once with charon load --crash and once with Debian's kexec -p
+# per arch, side by side as a markdown table (docs/kdump.md)
+KDUMP_COMPARE_ARCHES ?= $(SYSTEM_ARCHES)
+kdump-compare: deps
+	$(Q)$(MAKE) $(foreach a,$(KDUMP_COMPARE_ARCHES),$(call KDUMP_INITRAMFS,$(a)))
+	$(Q)$(PYTHON) tests/system/kdump_compare.py $(KDUMP_COMPARE_ARCHES)
+
+.PHONY: system-deps run soak kdump-compare FORCE

@@ -184,6 +184,69 @@ def test_mkinitramfs_errors(tmp_path, args, msg):
     assert not out.exists()
 
 
+def _fake_sysroot(root, with_libc=True):
+    """a sysroot as dpkg-deb -x leaves it, from the host's own (x86_64
+    Debian) /usr/bin/true, libc and ld.so: the interpreter an absolute
+    symlink, as in libc6"""
+    t = "x86_64-linux-gnu"
+    for d in ("usr/bin", f"lib/{t}", "lib64"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "/usr/bin/true", root / "usr/bin/true"], check=True)
+    subprocess.run(["cp", f"/lib/{t}/ld-linux-x86-64.so.2", root / f"lib/{t}/"],
+                   check=True)
+    if with_libc:
+        subprocess.run(["cp", f"/lib/{t}/libc.so.6", root / f"lib/{t}/"], check=True)
+    os.symlink(f"/lib/{t}/ld-linux-x86-64.so.2", root / "lib64/ld-linux-x86-64.so.2")
+    return root
+
+
+@pytest.mark.skipif(not os.path.exists("/lib/x86_64-linux-gnu/libc.so.6")
+                    or not os.path.exists("/usr/bin/true"),
+                    reason="needs an x86_64 Debian host's libc")
+def test_mkinitramfs_add_dynamic(tmp_path):
+    root = _fake_sysroot(tmp_path / "root")
+    out = tmp_path / "i.cpio.gz"
+    rc, log = run([MKINITRAMFS, "--arch", "x86_64", "--out", out,
+                   "--sysroot", root, "--add-dynamic", "/usr/bin/true:/bin/true"])
+    assert rc == 0, log
+    e = {x["name"]: x for x in newc_entries(gzip.decompress(out.read_bytes()))}
+    assert e["bin/true"]["data"] == (root / "usr/bin/true").read_bytes()
+    # the interpreter at its PT_INTERP path, as a file (the symlink followed
+    # inside the sysroot); libc where the sysroot has it
+    interp = e["lib64/ld-linux-x86-64.so.2"]
+    assert interp["mode"] & 0o170000 == 0o100000, oct(interp["mode"])
+    assert interp["data"] == (root / "lib/x86_64-linux-gnu/ld-linux-x86-64.so.2").read_bytes()
+    assert e["lib/x86_64-linux-gnu/libc.so.6"]["data"][:4] == b"\x7fELF"
+    # libc's DT_NEEDED ld.so: a link to the one copy, not a second copy
+    ld = e["lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"]
+    assert ld["mode"] & 0o170000 == 0o120000, oct(ld["mode"])
+    assert ld["data"] == b"../../lib64/ld-linux-x86-64.so.2"
+
+
+@pytest.mark.skipif(not os.path.exists("/lib/x86_64-linux-gnu/libc.so.6")
+                    or not os.path.exists("/usr/bin/true"),
+                    reason="needs an x86_64 Debian host's libc")
+@pytest.mark.parametrize("case,msg", [
+    ("no-libc", "needs libc.so.6, which is in none of"),
+    ("no-sysroot", "needs --sysroot"),
+    ("static", "no PT_INTERP"),
+])
+def test_mkinitramfs_add_dynamic_errors(tmp_path, case, msg):
+    root = _fake_sysroot(tmp_path / "root", with_libc=case != "no-libc")
+    out = tmp_path / "i.cpio.gz"
+    args = ["--add-dynamic", "/usr/bin/true:/bin/true"]
+    if case == "static":
+        subprocess.run(["gcc", "-static", "-x", "c", "-o", root / "usr/bin/true",
+                        "-"], input=b"int main(void){return 0;}", check=True)
+    if case != "no-sysroot":
+        args = ["--sysroot", str(root)] + args
+    p = subprocess.run([str(MKINITRAMFS), "--arch", "x86_64", "--out", str(out)]
+                       + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    assert p.returncode != 0 and msg in p.stderr, p.stderr
+    assert not out.exists()
+
+
 def test_mkinitramfs_rejects_unknown_arch(tmp_path):
     rc, out = run([MKINITRAMFS, "--arch", "sparc", "--out", tmp_path / "x"])
     assert rc != 0 and "invalid choice" in out, out

@@ -33,10 +33,50 @@
  *   CHARON-MARKER: kexec-failed step=<initrd|load|status|exec> status=<n>
  *
  * and powers off, as it does when K >= N.
+ *
+ * In the kdump initramfs (docs/testing.md, "kdump") charon.kdump=1 makes
+ * the first kernel load a crash kernel through the stub (charon load
+ * --crash: the same kernel, the initrd found as above, its own command line
+ * without crashkernel=, charon.kdump= and charon.flip-crash=, plus
+ * charon.kdump=dump and the dump kernel's usual additions) and crash:
+ *
+ *   CHARON-MARKER: kdump-load initrd=<file> append=<command line>
+ *   (the output of charon load --crash, charon status)
+ *   CHARON-MARKER: kdump-loaded            (or: kdump-load-failed rc=N)
+ *   CHARON-MARKER: kdump-crash             (then "c" to /proc/sysrq-trigger)
+ *
+ * charon.flip-crash=LABEL becomes --flip-bit LABEL, charon.fail=POLICY
+ * --fail POLICY; charon.kdump-reuse=1 passes --reuse-cmdline with only the
+ * additions in --append (charon load must then drop crashkernel= itself).
+ * charon.kdump-tool=kexec-tools loads the same kernel, initrd and command
+ * line with Debian's kexec-tools instead, as a distribution does, without
+ * charon's stub (tests/system/kdump_compare.py), its stderr on the console:
+ *
+ *   CHARON-MARKER: kdump-tool kexec-tools: /sbin/kexec -p /boot/vmlinuz ...
+ *   CHARON-MARKER: kdump-load initrd=<file> append=<command line>
+ *   (the output of kexec -p)
+ *   CHARON-MARKER: kexec_crash_loaded=<0|1>
+ *   CHARON-MARKER: kdump-loaded            (or: kdump-load-failed rc=N)
+ * The dump kernel (/proc/vmcore exists, whatever the command line says)
+ * checks the dump and powers off:
+ *
+ *   CHARON-MARKER: kdump-dump-kernel vmcore-bytes=N crashkernel=<yes|no>
+ *   CHARON-MARKER: meminfo MemTotal=N kB MemFree=N kB
+ *   CHARON-MARKER: makedumpfile rc=N bytes=M     (-F -c -d 31, counted)
+ *   CHARON-MARKER: dmesg tool=makedumpfile rc=N sysrq=<yes|no>
+ *   CHARON-MARKER: dmesg tool=vmcore-dmesg rc=N sysrq=<yes|no>
+ *   CHARON-MARKER: module <file> rc=N[ (<errno text>)] loaded=<yes|no>
+ *   CHARON-MARKER: kernel-code iomem=<0x..|none> _stext=<0x..|none>
+ *   CHARON-MARKER: kdump-done
+ *
+ * charon.kdump-selftest=1 (any kernel) runs the same programs without a
+ * dump: makedumpfile -v (its version), vmcore-dmesg with no argument (usage),
+ * the insmod, the kernel-code line, to prove the libraries resolve.
  */
 #define _GNU_SOURCE		/* nftw() */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +84,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -278,6 +319,14 @@ static int cpio_add(const char *path, const struct stat *st, int type,
 		return 0;
 	if (S_ISDIR(st->st_mode) || S_ISCHR(st->st_mode))
 		return cpio_header(path + 1, st->st_mode, 0, st->st_rdev);
+	if (S_ISLNK(st->st_mode)) {
+		/* the kdump initramfs' ld.so links: the target is the data */
+		r = readlink(path, buf, sizeof(buf));
+		if (r < 0 || cpio_header(path + 1, st->st_mode, r, 0) ||
+		    write_all(cpio_fd, buf, r))
+			return -1;
+		return write_all(cpio_fd, pad, (4 - r % 4) % 4);
+	}
 	if (!S_ISREG(st->st_mode))
 		return 0;
 
@@ -298,7 +347,8 @@ static int cpio_add(const char *path, const struct stat *st, int type,
 /*
  * The next boot's initrd: the retained one, or REBUILT_INITRD holding
  * every directory, device node and regular file of the root file system
- * (not of what is mounted on it: /proc, /sys, /run).  NULL on failure.
+ * (not of what is mounted on it: /proc, /sys, /run), and symlink.  NULL
+ * on failure.
  */
 static const char *next_initrd(void)
 {
@@ -383,6 +433,401 @@ static void kexec_next(const char *cmdline, unsigned long k)
 	kexec_failed("exec", run(exec));
 }
 
+/* ---- kdump (the kdump initramfs) ------------------------------------- */
+
+#define KDUMP_MODULES "/lib/modules"
+#define MAKEDUMPFILE "/usr/bin/makedumpfile"
+#define VMCORE_DMESG "/sbin/vmcore-dmesg"
+#define VMCORE "/proc/vmcore"
+#define KEXEC_TOOLS "/sbin/kexec"
+
+/* what the dump kernel's command line gets besides charon.kdump=dump */
+#if defined(__x86_64__)
+#define KDUMP_ADDITIONS "maxcpus=1 reset_devices irqpoll"
+#else
+#define KDUMP_ADDITIONS "nr_cpus=1"
+#endif
+
+/* the lines Linux 6.1 logs for "c" written to /proc/sysrq-trigger
+ * (drivers/tty/sysrq.c: the op's action_msg, then its panic()) */
+static const char *const sysrq_lines[] = {
+	"sysrq: Trigger a crash", "Kernel panic - not syncing: sysrq triggered crash",
+};
+
+static void mount_sys_run(void)
+{
+	mkdir("/sys", 0555);
+	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mkdir("/run", 0755);
+	mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+	mkdir("/tmp", 01777);
+	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
+	setenv("TMPDIR", "/tmp", 1);
+}
+
+/* cmdline without its words starting with any of drop[] (NULL-ended) */
+static void strip_words(const char *cmdline, const char *const drop[],
+			char *out, size_t size)
+{
+	const char *w = cmdline;
+	size_t n, o = 0;
+	unsigned int i;
+
+	out[0] = '\0';
+	while (*w && o < size) {
+		int keep = 1;
+
+		n = strcspn(w, " ");
+		for (i = 0; drop[i]; i++)
+			if (!strncmp(w, drop[i], strlen(drop[i])))
+				keep = 0;
+		if (keep)
+			o += snprintf(out + o, size - o, "%s%.*s", o ? " " : "",
+				      (int)n, w);
+		w += n;
+		w += strspn(w, " ");
+	}
+}
+
+/* Is word (a "name=" prefix) on cmdline? */
+static int has_word(const char *cmdline, const char *prefix)
+{
+	const char *w = cmdline;
+
+	while (*w) {
+		if (!strncmp(w, prefix, strlen(prefix)))
+			return 1;
+		w += strcspn(w, " ");
+		w += strspn(w, " ");
+	}
+	return 0;
+}
+
+static int grep_first(const char *file, const char *key, char *out, size_t size);
+
+/*
+ * First kernel: load the crash kernel through the stub and crash.  Returns
+ * only if charon load failed or the crash did not happen.
+ */
+static void kdump_load(const char *cmdline)
+{
+	static const char *const drop[] = { "crashkernel=", "charon.kdump=",
+		"charon.flip-crash=", "charon.kdump-reuse=", "charon.kdump-tool=",
+		NULL };
+	static char append[8192 + 128], stripped[8192];
+	static char kt_initrd[300], kt_append[sizeof(append) + 16];
+	char flip[32], fail[32], rcs[16], reuse[8], tool[32], loaded[64];
+	char *kt[] = { KEXEC_TOOLS, "-p", "/boot/vmlinuz", kt_initrd, kt_append,
+		       NULL };
+	char *load[20] = { CHARON, "load", "--crash", "--stub",
+			   "/boot/charon-stub.bin", "--kernel", "/boot/vmlinuz",
+			   "--initrd", NULL };
+	char *status[] = { CHARON, "status", NULL };
+	unsigned int n = 9;
+	const char *initrd;
+	int rc, fd;
+
+	mount_sys_run();
+	initrd = next_initrd();
+	if (!initrd) {
+		snprintf(rcs, sizeof(rcs), "%d", errno);
+		put_line("kdump-load-failed step=initrd errno=", rcs, NULL, NULL);
+		return;
+	}
+	load[8] = (char *)initrd;
+	if (param(cmdline, "charon.kdump-reuse", reuse, sizeof(reuse)) &&
+	    !strcmp(reuse, "1")) {
+		/* charon load starts from /proc/cmdline and drops crashkernel= */
+		snprintf(append, sizeof(append), "charon.kdump=dump %s",
+			 KDUMP_ADDITIONS);
+		load[n++] = "--reuse-cmdline";
+	} else {
+		strip_words(cmdline, drop, stripped, sizeof(stripped));
+		snprintf(append, sizeof(append), "%s%scharon.kdump=dump %s",
+			 stripped, *stripped ? " " : "", KDUMP_ADDITIONS);
+	}
+	load[n++] = "--append";
+	load[n++] = append;
+	load[n++] = "-v";
+	if (param(cmdline, "charon.flip-crash", flip, sizeof(flip))) {
+		load[n++] = "--flip-bit";
+		load[n++] = flip;
+	}
+	if (param(cmdline, "charon.fail", fail, sizeof(fail))) {
+		load[n++] = "--fail";
+		load[n++] = fail;
+	}
+	if (num_param(cmdline, "charon.verbose-stub")) {
+		load[n++] = "--verbose-stub";
+	}
+	load[n] = NULL;
+	if (param(cmdline, "charon.kdump-tool", tool, sizeof(tool)) &&
+	    !strcmp(tool, "kexec-tools")) {
+		/* as Debian's kdump-config does without secure boot: kexec -p,
+		 * --command-line (--append), --initrd, the kernel */
+		snprintf(kt_initrd, sizeof(kt_initrd), "--initrd=%s", initrd);
+		snprintf(kt_append, sizeof(kt_append), "--append=%s", append);
+		put_line("kdump-tool kexec-tools: " KEXEC_TOOLS " -p /boot/vmlinuz ",
+			 kt_initrd, " ", kt_append);
+		put_line("kdump-load initrd=", initrd, " append=", append);
+		rc = run(kt);
+		if (grep_first("/sys/kernel/kexec_crash_loaded", "", loaded,
+			       sizeof(loaded)))
+			snprintf(loaded, sizeof(loaded), "unreadable");
+		put_line("kexec_crash_loaded=", loaded, NULL, NULL);
+	} else {
+		put_line("kdump-load initrd=", initrd, " append=", append);
+		rc = run(load);
+		run(status);
+	}
+	if (rc) {
+		snprintf(rcs, sizeof(rcs), "%d", rc);
+		put_line("kdump-load-failed rc=", rcs, NULL, NULL);
+		return;
+	}
+	put_line("kdump-loaded", NULL, NULL, NULL);
+	sync();
+	put_line("kdump-crash", NULL, NULL, NULL);
+	fd = open("/proc/sysrq-trigger", O_WRONLY);
+	if (fd < 0 || write(fd, "c", 1) != 1) {
+		snprintf(rcs, sizeof(rcs), "%d", errno);
+		put_line("kdump-crash-failed errno=", rcs, NULL, NULL);
+	}
+	/* a crash that returned: no crash kernel took over */
+	put_line("kdump-crash-returned", NULL, NULL, NULL);
+}
+
+/*
+ * Run argv with its stdout into a pipe and return its status; *bytes is
+ * how much it wrote there.  With keep, the output is also written to keep
+ * (a file), else only counted.
+ */
+static int run_counted(char *const argv[], const char *keep,
+		       unsigned long long *bytes)
+{
+	static char buf[65536];
+	int p[2], st, out = -1;
+	pid_t pid;
+	ssize_t r;
+
+	*bytes = 0;
+	if (pipe(p))
+		return 127;
+	pid = fork();
+	if (pid < 0)
+		return 127;
+	if (pid == 0) {
+		close(p[0]);
+		dup2(p[1], 1);
+		close(p[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	if (keep)
+		out = open(keep, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	while ((r = read(p[0], buf, sizeof(buf))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		*bytes += r;
+		if (out >= 0)
+			write_all(out, buf, r);
+	}
+	close(p[0]);
+	if (out >= 0)
+		close(out);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return 127;
+	}
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + WTERMSIG(st);
+}
+
+/* Does file contain one of sysrq_lines? */
+static const char *has_sysrq(const char *file)
+{
+	static char buf[1 << 20];
+	ssize_t r;
+	size_t n = 0;
+	unsigned int i;
+	int fd = open(file, O_RDONLY);
+
+	if (fd < 0)
+		return "no";
+	/* the last MiB: the crash is at the end of the log */
+	while ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0) {
+		n += r;
+		if (n == sizeof(buf) - 1) {
+			memmove(buf, buf + n / 2, n - n / 2);
+			n -= n / 2;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	for (i = 0; i < sizeof(buf) && i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	for (i = 0; i < sizeof(sysrq_lines) / sizeof(sysrq_lines[0]); i++)
+		if (strstr(buf, sysrq_lines[i]))
+			return "yes";
+	return "no";
+}
+
+/* the first line of file containing key (without its newline), in out */
+static int grep_first(const char *file, const char *key, char *out, size_t size)
+{
+	FILE *f = fopen(file, "r");
+	char l[512];
+
+	if (!f)
+		return -1;
+	while (fgets(l, sizeof(l), f)) {
+		if (strstr(l, key)) {
+			l[strcspn(l, "\n")] = '\0';
+			snprintf(out, size, "%s", l);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* where this kernel runs: /proc/iomem's "Kernel code" start, kallsyms' _stext */
+static void report_kernel_code(void)
+{
+	char l[512], iomem[32] = "none", stext[32] = "none";
+
+	if (!grep_first("/proc/iomem", " : Kernel code", l, sizeof(l))) {
+		const char *p = l + strspn(l, " ");
+
+		snprintf(iomem, sizeof(iomem), "0x%.*s", (int)strcspn(p, "-"), p);
+	}
+	if (!grep_first("/proc/kallsyms", " _stext", l, sizeof(l)))
+		snprintf(stext, sizeof(stext), "0x%.*s", (int)strcspn(l, " "), l);
+	put_line("kernel-code iomem=", iomem, " _stext=", stext);
+}
+
+/* insmod every *.ko in KDUMP_MODULES (the kdump initramfs has one) */
+static void insmod_all(void)
+{
+	DIR *d = opendir(KDUMP_MODULES);
+	struct dirent *e;
+	char path[300], msg[200], name[64], l[128];
+	int found = 0;
+
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		int fd, rc = 0;
+
+		if (len < 4 || strcmp(e->d_name + len - 3, ".ko"))
+			continue;
+		found = 1;
+		snprintf(path, sizeof(path), "%s/%s", KDUMP_MODULES, e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+			rc = errno;
+		if (fd >= 0)
+			close(fd);
+		/* /proc/modules names it with '_' for '-', without .ko */
+		snprintf(name, sizeof(name), "%.*s ", (int)(len - 3), e->d_name);
+		for (char *c = name; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		snprintf(msg, sizeof(msg), " rc=%d%s%s%s loaded=%s", rc,
+			 rc ? " (" : "", rc ? strerror(rc) : "", rc ? ")" : "",
+			 grep_first("/proc/modules", name, l, sizeof(l)) ? "no" : "yes");
+		put_line("module ", e->d_name, msg, NULL);
+	}
+	if (d)
+		closedir(d);
+	if (!found)
+		put_line("module none rc=-1 (no " KDUMP_MODULES "/*.ko)", NULL, NULL, NULL);
+}
+
+static void meminfo(void)
+{
+	char total[128] = "?", avail[128] = "?";
+
+	grep_first("/proc/meminfo", "MemTotal:", total, sizeof(total));
+	grep_first("/proc/meminfo", "MemFree:", avail, sizeof(avail));
+	put_line("meminfo ", total, " ", avail);
+}
+
+static void rc_line(const char *what, int rc, const char *rest)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", rc);
+	put_line(what, n, rest, NULL);
+}
+
+/* The dump kernel: what the dump holds, then insmod; returns to power off */
+static void kdump_dump(const char *cmdline)
+{
+	char *mdf[] = { MAKEDUMPFILE, "-F", "-c", "-d", "31", VMCORE, NULL };
+	char *mdmesg[] = { MAKEDUMPFILE, "--dump-dmesg", VMCORE,
+			   "/tmp/dmesg.txt", NULL };
+	char *vdmesg[] = { VMCORE_DMESG, VMCORE, NULL };
+	unsigned long long bytes;
+	struct stat st;
+	char msg[96];
+	int rc;
+
+	mount_sys_run();
+	snprintf(msg, sizeof(msg), "%lld crashkernel=%s",
+		 stat(VMCORE, &st) ? -1LL : (long long)st.st_size,
+		 has_word(cmdline, "crashkernel=") ? "yes" : "no");
+	put_line("kdump-dump-kernel vmcore-bytes=", msg, NULL, NULL);
+	meminfo();
+
+	rc = run_counted(mdf, NULL, &bytes);
+	snprintf(msg, sizeof(msg), " bytes=%llu", bytes);
+	rc_line("makedumpfile rc=", rc, msg);
+
+	unlink("/tmp/dmesg.txt");
+	rc = run(mdmesg);
+	snprintf(msg, sizeof(msg), " sysrq=%s", has_sysrq("/tmp/dmesg.txt"));
+	rc_line("dmesg tool=makedumpfile rc=", rc, msg);
+
+	rc = run_counted(vdmesg, "/tmp/vmcore-dmesg.txt", &bytes);
+	snprintf(msg, sizeof(msg), " sysrq=%s bytes=%llu",
+		 has_sysrq("/tmp/vmcore-dmesg.txt"), bytes);
+	rc_line("dmesg tool=vmcore-dmesg rc=", rc, msg);
+
+	insmod_all();
+	report_kernel_code();
+	meminfo();
+	put_line("kdump-done", NULL, NULL, NULL);
+}
+
+/* any kernel: do the programs and the module work here at all? */
+static void kdump_selftest(void)
+{
+	char *version[] = { MAKEDUMPFILE, "-v", NULL };
+	char *usage[] = { VMCORE_DMESG, NULL };
+	unsigned long long bytes;
+	char msg[64];
+	int rc;
+
+	mount_sys_run();
+	rc = run(version);
+	rc_line("selftest makedumpfile-version rc=", rc, NULL);
+	/* no argument: its usage and exit status; 127 if it cannot start */
+	rc = run_counted(usage, NULL, &bytes);
+	snprintf(msg, sizeof(msg), " stdout-bytes=%llu", bytes);
+	rc_line("selftest vmcore-dmesg-usage rc=", rc, msg);
+	insmod_all();
+	report_kernel_code();
+	meminfo();
+	put_line("selftest-done", NULL, NULL, NULL);
+}
+
 int main(void)
 {
 	struct utsname u;
@@ -401,7 +846,15 @@ int main(void)
 
 	boot = num_param(cmdline, "charon.boot");
 	kexecs = num_param(cmdline, "charon.kexec");
-	if (boot < kexecs)
+	if (!access(VMCORE, F_OK))
+		kdump_dump(cmdline);
+	else if (num_param(cmdline, "charon.kdump-selftest"))
+		kdump_selftest();
+	else if (has_word(cmdline, "charon.kdump=dump"))
+		put_line("kdump-dump-kernel-without-vmcore", NULL, NULL, NULL);
+	else if (num_param(cmdline, "charon.kdump"))
+		kdump_load(cmdline);
+	else if (boot < kexecs)
 		kexec_next(cmdline, boot);
 
 	sync();
