@@ -106,6 +106,9 @@ help:
 	@echo '                   totals of clean errors, signals, hangs (HOSTILE_ARGS=...)'
 	@echo '  soak             SOAK_KEXECS (20) kexecs in a row in one VM per arch'
 	@echo '                   (SOAK_ARCHES, SOAK_JOBS at a time); not in make check'
+	@echo '  kdump-compare    the kdump scenario once with charon load --crash, once with'
+	@echo "                   kexec-tools' kexec -p per arch (KDUMP_COMPARE_ARCHES): a"
+	@echo '                   markdown table (docs/kdump.md); not in make check'
 	@echo '  fuzz             build the libFuzzer targets (clang), seed their corpora and'
 	@echo '                   run each FUZZ_SECONDS (60); crashes: $$(O)/fuzz/crashes/'
 	@echo '  bench            SHA-256 throughput, ours vs OpenSSL (ratios)'

@@ -88,6 +88,7 @@
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MARKER "CHARON-MARKER: "
@@ -588,6 +589,9 @@ static void kdump_load(const char *cmdline)
 	put_line("kdump-loaded", NULL, NULL, NULL);
 	sync();
 	put_line("kdump-crash", NULL, NULL, NULL);
+	/* the markers out of the tty before the panic stops the UART
+	 * (x86_64's 8250 lost them behind kexec's output) */
+	tcdrain(1);
 	fd = open("/proc/sysrq-trigger", O_WRONLY);
 	if (fd < 0 || write(fd, "c", 1) != 1) {
 		snprintf(rcs, sizeof(rcs), "%d", errno);
