@@ -104,6 +104,8 @@ help:
 	@echo '                   stub in QEMU (not in make check: slow)'
 	@echo '  hostile          every CLI entry point fed damaged input, under ASan+UBSan:'
 	@echo '                   totals of clean errors, signals, hangs (HOSTILE_ARGS=...)'
+	@echo '  capture-crash-roots  refresh the kdump test roots (tests/unit/data/'
+	@echo '                   crash-roots/) from QEMU guests; not in make check'
 	@echo '  soak             SOAK_KEXECS (20) kexecs in a row in one VM per arch'
 	@echo '                   (SOAK_ARCHES, SOAK_JOBS at a time); not in make check'
 	@echo '  kdump-compare    the kdump scenario once with charon load --crash, once with'

@@ -146,4 +146,10 @@ kdump-compare: deps
 	$(Q)$(MAKE) $(foreach a,$(KDUMP_COMPARE_ARCHES),$(call KDUMP_INITRAMFS,$(a)))
 	$(Q)$(PYTHON) tests/system/kdump_compare.py $(KDUMP_COMPARE_ARCHES)
 
-.PHONY: system-deps run soak kdump-compare FORCE
+# make capture-crash-roots (not in make check): refresh the kdump test roots
+# tests/unit/data/crash-roots/<arch>/ from QEMU guests
+capture-crash-roots: deps
+	$(Q)$(MAKE) system-deps
+	$(Q)$(PYTHON) tests/system/capture_crash_roots.py $(SYSTEM_ARCHES)
+
+.PHONY: system-deps run soak kdump-compare capture-crash-roots FORCE

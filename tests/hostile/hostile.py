@@ -537,6 +537,8 @@ def main(argv=None):
     env["TMPDIR"] = tempfile.gettempdir()
     rng = random.Random(a.seed)
     with tempfile.TemporaryDirectory(prefix="charon-hostile-") as tmp:
+        # a copy: a rebuild of the original during the run cannot race it
+        exe = pathlib.Path(shutil.copy2(exe, pathlib.Path(tmp) / exe.name))
         files = Files(tmp)
         cases = build_cases(build, files, rng, exe, env)[::a.sample]
         with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:

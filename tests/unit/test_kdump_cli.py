@@ -31,7 +31,7 @@ import subprocess
 
 import pytest
 
-from conftest import kernel_file
+from conftest import ROOT, kernel_file
 from hostrun import charon
 from test_kexec_cli import (ARM64_DTS, KERNEL_LINES, LIVE_OPAL_BASE,
                             POWERNV_DTS, Q35_RAM, arm64_root, be64, dtc,
@@ -326,3 +326,112 @@ def test_crash_inputs_missing(build_dir, tmp_path, arch, what, msg):
     p = load_crash(build_dir, root, arch)
     assert p.returncode == 1, (p.stdout, p.stderr)
     assert msg in p.stderr, p.stderr
+
+
+# ---- roots captured from QEMU guests (tests/system/capture_crash_roots.py)
+
+CAPTURED = ROOT / "tests" / "unit" / "data" / "crash-roots"
+
+
+def iomem_ranges(text, name, top=None):
+    """[start, end) of /proc/iomem lines named name (top: at indent 0)."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$", line)
+        if m and m[4] == name and (top is None or (not m[1]) == top):
+            out.append((int(m[2], 16), int(m[3], 16) + 1))
+    return out
+
+
+def kcore_loads(data):
+    """/proc/kcore's PT_LOADs as (vaddr, paddr, size), read with struct."""
+    e = "<" if data[5] == 1 else ">"
+    if data[4] == 2:
+        phoff, = struct.unpack_from(e + "Q", data, 0x20)
+        n, = struct.unpack_from(e + "H", data, 0x38)
+        ph = [struct.unpack_from(e + "IIQQQQQQ", data, phoff + 56 * i)
+              for i in range(n)]
+        return [(p[3], p[4], p[6]) for p in ph if p[0] == 1]
+    phoff, = struct.unpack_from(e + "I", data, 0x1c)
+    n, = struct.unpack_from(e + "H", data, 0x2c)
+    ph = [struct.unpack_from(e + "IIIIIIII", data, phoff + 32 * i)
+          for i in range(n)]
+    return [(p[2], p[3], p[5]) for p in ph if p[0] == 1]
+
+
+@pytest.mark.parametrize("arch", sorted(CRASH))
+def test_captured_root(build_dir, tmp_path, arch):
+    src = CAPTURED / arch
+    if not src.exists():
+        pytest.skip(f"{src}: not captured")
+    root = tmp_path / "root"
+    shutil.copytree(src, root)
+    out = tmp_path / "dump"
+    p = load_crash(build_dir, root, arch, "--dump", out)
+    assert p.returncode == 0, p.stderr
+
+    iomem = (root / "proc/iomem").read_text()
+    ram = iomem_ranges(iomem, "System RAM", top=True)
+    if arch == "ppc64le":
+        dt = root / "proc/device-tree/chosen"
+        base = int.from_bytes((dt / "linux,crashkernel-base").read_bytes(),
+                              "big")
+        size = int.from_bytes((dt / "linux,crashkernel-size").read_bytes(),
+                              "big")
+        crash = [(base, base + size)]
+    else:
+        crash = iomem_ranges(iomem, "Crash kernel")
+    assert crash, iomem
+    lay = layout(p.stdout)
+    for name, (a, n) in lay.items():
+        assert crash[0][0] <= a and a + n <= crash[0][1], (name, hex(a))
+
+    head, ph = readelf(out / "elfcorehdr")
+    assert head["Class"] == ("ELF32" if arch in ELF32 else "ELF64"), head
+    cpu = root / "sys/devices/system/cpu"
+    want_notes = [(int((d / "crash_notes").read_text(), 16),
+                   int((d / "crash_notes_size").read_text()))
+                  for d in sorted(cpu.glob("cpu[0-9]*"),
+                                  key=lambda d: int(d.name[3:]))
+                  if (d / "crash_notes").exists()]
+    a, n = (root / "sys/kernel/vmcoreinfo").read_text().split()
+    want_notes.append((int(a, 16), int(n, 16)))
+    assert [(x[3], x[4]) for x in ph if x[0] == "NOTE"] == want_notes, ph
+
+    loads = [x for x in ph if x[0] == "LOAD"]
+    kc = root / "proc/kcore"
+    if arch == "ppc64le":
+        linear, text = LINEAR[arch], None
+    elif kc.exists():
+        kl = kcore_loads(kc.read_bytes())
+        inram = [k for k in kl if any(a <= k[1] < b for a, b in ram)]
+        low = min(inram)
+        linear = low[0] - low[1]
+        kcode = iomem_ranges(iomem, "Kernel code")[0][0]
+        text = [k for k in inram if k[0] - k[1] != linear and
+                k[1] <= kcode < k[1] + k[2]]
+        text = text[0] if arch in TEXT else None
+    else:
+        # armmp has no kcore: PAGE_OFFSET below _stext, PHYS_OFFSET
+        stext = int((root / "proc/kallsyms").read_text().split()[0], 16)
+        linear = (stext & ~0x1ffffff) - min(a for a, _ in ram)
+        text = None
+    if text:
+        assert [(x[2], x[3], x[4]) for x in loads if x[2] == text[0]] == \
+            [text], (text, loads)
+    mask = 0xffffffff if arch in ELF32 else (1 << 64) - 1
+    got = sorted((x[3], x[3] + x[4]) for x in loads
+                 if not text or x[2] != text[0])
+    for a, b in got:
+        vaddr = [x[2] for x in loads if x[3] == a][0]
+        assert vaddr == (a + linear) & mask, (hex(a), hex(vaddr))
+    merged = []
+    for a, b in got:
+        if merged and merged[-1][1] == a:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    want = ram
+    for c in crash:
+        want = minus(want, c)
+    assert merged == want, (merged, want)

@@ -72,6 +72,13 @@
  * charon.kdump-selftest=1 (any kernel) runs the same programs without a
  * dump: makedumpfile -v (its version), vmcore-dmesg with no argument (usage),
  * the insmod, the kernel-code line, to prove the libraries resolve.
+ *
+ * charon.capture=1 prints what `charon load --crash` reads, for
+ * tests/system/capture_crash_roots.py to turn into a test root, one line
+ * per 1 KiB of each file (its bytes in hex; /proc/kcore: its first 16 KiB):
+ *
+ *   CHARON-MARKER: capture PATH OFFSET HEX
+ *   CHARON-MARKER: capture-done
  */
 #define _GNU_SOURCE		/* nftw() */
 #include <errno.h>
@@ -832,6 +839,82 @@ static void kdump_selftest(void)
 	put_line("selftest-done", NULL, NULL, NULL);
 }
 
+/* one file's bytes (at most @max) as capture lines */
+static void capture_file(const char *path, size_t max)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char buf[1024];	/* short lines: less to interleave */
+	char hex[2 * sizeof(buf) + 1], off[32];
+	size_t done = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return;
+	while (done < max) {
+		size_t want = max - done < sizeof(buf) ? max - done :
+			      sizeof(buf);
+		size_t i;
+
+		r = read(fd, buf, want);
+		if (r <= 0)
+			break;
+		for (i = 0; i < (size_t)r; i++) {
+			hex[2 * i] = digits[buf[i] >> 4];
+			hex[2 * i + 1] = digits[buf[i] & 15];
+		}
+		hex[2 * r] = '\0';
+		snprintf(off, sizeof(off), " %zu ", done);
+		put_line("capture ", path, off, hex);
+		done += (size_t)r;
+	}
+	close(fd);
+}
+
+static int capture_one(const char *path, const struct stat *st, int type,
+		       struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(st->st_mode))
+		capture_file(path, 1 << 20);
+	return 0;
+}
+
+/* charon.capture=1: the files charon load --crash reads */
+static void capture(void)
+{
+	static const char *const files[] = {
+		"/proc/iomem", "/proc/cmdline", "/sys/firmware/fdt",
+		"/sys/devices/system/cpu/possible", "/sys/kernel/vmcoreinfo",
+		"/proc/device-tree/chosen/linux,crashkernel-base",
+		"/proc/device-tree/chosen/linux,crashkernel-size",
+		"/proc/device-tree/chosen/linux,kernel-end",
+		"/proc/device-tree/ibm,opal/opal-base-address",
+		"/proc/device-tree/ibm,opal/opal-entry-address",
+		"/sys/firmware/efi/systab",
+	};
+	char path[128], sym[128];
+	unsigned int i;
+
+	mount_sys_run();
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		capture_file(files[i], 1 << 20);
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%u/crash_notes", i);
+		capture_file(path, 64);
+		strcat(path, "_size");
+		capture_file(path, 64);
+	}
+	nftw("/sys/firmware/memmap", capture_one, 8, FTW_PHYS);
+	/* /proc/kcore: its ELF and program headers are in its first bytes */
+	capture_file("/proc/kcore", 16384);
+	/* arm has no kcore: charon reads _stext's line of kallsyms */
+	if (!grep_first("/proc/kallsyms", " T _stext", sym, sizeof(sym)))
+		put_line("capture-line /proc/kallsyms ", sym, NULL, NULL);
+	put_line("capture-done", NULL, NULL, NULL);
+}
+
 int main(void)
 {
 	struct utsname u;
@@ -854,6 +937,8 @@ int main(void)
 		kdump_dump(cmdline);
 	else if (num_param(cmdline, "charon.kdump-selftest"))
 		kdump_selftest();
+	else if (num_param(cmdline, "charon.capture"))
+		capture();
 	else if (has_word(cmdline, "charon.kdump=dump"))
 		put_line("kdump-dump-kernel-without-vmcore", NULL, NULL, NULL);
 	else if (num_param(cmdline, "charon.kdump"))
