@@ -16,6 +16,37 @@
 
 typedef unsigned long long ull;
 
+/*
+ * The reservation map, with its terminating entry, must end before the
+ * structure block starts: libfdt does not check that (before v17 it
+ * cannot tell the block's size), and fdt_open_into() lays the two out one
+ * after the other, so a map that runs into the block grows the tree past
+ * what charon_fdt_edit_room() allows (found by fuzzing).
+ */
+static int check_rsvmap(const char *name, const void *fdt,
+			struct charon_err *err)
+{
+	uint32_t rsv = fdt_off_mem_rsvmap(fdt), st = fdt_off_dt_struct(fdt);
+	uint32_t total = fdt_totalsize(fdt);
+	const uint8_t *p = fdt;
+	uint64_t off;
+
+	for (off = rsv; off + 16 <= total; off += 16) {
+		if (!fdt64_ld((const fdt64_t *)(p + off)) &&
+		    !fdt64_ld((const fdt64_t *)(p + off + 8))) {
+			break;
+		}
+	}
+	if (off + 16 > total || (rsv < st && off + 16 > st)) {
+		return charon_errf(err, -EINVAL,
+				   "dtb: %s: the memory reservation map at 0x%x (off_mem_rsvmap at 0x10) runs %s",
+				   name, rsv,
+				   off + 16 > total ? "past totalsize without its terminating entry" :
+				   "into the structure block (off_dt_struct at 0x8)");
+	}
+	return 0;
+}
+
 /**
  * charon_fdt_check() - check that a buffer holds a sound device tree
  * @name: file name, for messages
@@ -64,7 +95,7 @@ int charon_fdt_check(const char *name, const void *fdt, size_t len,
 		return charon_errf(err, -EINVAL, "dtb: %s: invalid device tree: %s",
 				   name, fdt_strerror(rc));
 	}
-	return 0;
+	return check_rsvmap(name, fdt, err);
 }
 
 /* read @cells big-endian cells (1 or 2) as one number */
