@@ -187,8 +187,19 @@ def crash_stages(r, arch):
 
 
 def test_kdump(kdump):
+    check_kdump(kdump)
+
+
+@pytest.mark.parametrize("kdump", ["ppc64le"], indirect=True)
+def test_kdump_prerelocate(kdump):
+    # --prerelocate: the crash kernel relocated for its address by charon,
+    # __kcrctab left alone: the dump kernel's module load proves the CRCs
+    check_kdump(kdump, "charon.kdump-prerelocate=1", name="prerelocate")
+
+
+def check_kdump(kdump, *params, name="kdump"):
     arch = kdump.arch
-    r = kdump.boot("kdump", "charon.kdump=1", "charon.fail=test-exit")
+    r = kdump.boot(name, "charon.kdump=1", "charon.fail=test-exit", *params)
     s, start = crash_stages(r, arch)
     jump = STUB_JUMP.search(r.out, start) if start >= 0 else None
     refused = "FAILED" in r.out[start:] if start >= 0 else False

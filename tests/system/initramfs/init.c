@@ -47,7 +47,9 @@
  *
  * charon.flip-crash=LABEL becomes --flip-bit LABEL, charon.fail=POLICY
  * --fail POLICY; charon.kdump-reuse=1 passes --reuse-cmdline with only the
- * additions in --append (charon load must then drop crashkernel= itself).
+ * additions in --append (charon load must then drop crashkernel= itself);
+ * charon.verbose-stub=1 and charon.kdump-prerelocate=1 pass --verbose-stub
+ * and --prerelocate.
  * charon.kdump-tool=kexec-tools loads the same kernel, initrd and command
  * line with Debian's kexec-tools instead, as a distribution does, without
  * charon's stub (tests/system/kdump_compare.py), its stderr on the console:
@@ -521,13 +523,14 @@ static void kdump_load(const char *cmdline)
 {
 	static const char *const drop[] = { "crashkernel=", "charon.kdump=",
 		"charon.flip-crash=", "charon.kdump-reuse=", "charon.kdump-tool=",
+		"charon.kdump-prerelocate=",
 		NULL };
 	static char append[8192 + 128], stripped[8192];
 	static char kt_initrd[300], kt_append[sizeof(append) + 16];
 	char flip[32], fail[32], rcs[16], reuse[8], tool[32], loaded[64];
 	char *kt[] = { KEXEC_TOOLS, "-p", "/boot/vmlinuz", kt_initrd, kt_append,
 		       NULL };
-	char *load[20] = { CHARON, "load", "--crash", "--stub",
+	char *load[24] = { CHARON, "load", "--crash", "--stub",
 			   "/boot/charon-stub.bin", "--kernel", "/boot/vmlinuz",
 			   "--initrd", NULL };
 	char *status[] = { CHARON, "status", NULL };
@@ -567,6 +570,9 @@ static void kdump_load(const char *cmdline)
 	}
 	if (num_param(cmdline, "charon.verbose-stub")) {
 		load[n++] = "--verbose-stub";
+	}
+	if (num_param(cmdline, "charon.kdump-prerelocate")) {
+		load[n++] = "--prerelocate";
 	}
 	load[n] = NULL;
 	if (param(cmdline, "charon.kdump-tool", tool, sizeof(tool)) &&
