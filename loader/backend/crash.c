@@ -6,6 +6,7 @@
  * /proc/kcore's program headers (never from kallsyms: Debian's arm64
  * kernels have no _text there), and System RAM minus the crash region.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -165,9 +166,10 @@ static int read_cpus(const char *root, struct charon_elfcore *c,
 			return rc;
 		}
 		no->addr = strtoull(v, &end, 16);
-		if (end == v || *end) {
+		if (end == v || *end || !isxdigit((unsigned char)v[0]) ||
+		    no->addr >> 52) {
 			return charon_errf(err, -EINVAL,
-					   "%s: \"%s\": expected a hex address",
+					   "%s: \"%s\": expected a physical address in hex",
 					   path, v);
 		}
 		strcat(path, "_size");
@@ -228,7 +230,7 @@ static int read_kcore(const char *root, struct kcore_load *ld,
 	uint8_t *h;
 	ssize_t got;
 	unsigned int i, n;
-	uint64_t phoff;
+	uint64_t phoff, end;
 	size_t ehs, phs;
 	int fd, rc, e;
 	enum charon_endian e_;
@@ -267,7 +269,9 @@ static int read_kcore(const char *root, struct kcore_load *ld,
 	phs = is64 ? 56 : 32;
 	phoff = is64 ? charon_get64(h + 0x20, e_) : charon_get32(h + 0x1c, e_);
 	n = charon_get16(h + (is64 ? 0x38 : 0x2c), e_);
-	if (phoff < ehs || phoff + (uint64_t)n * phs > (uint64_t)got) {
+	if (phoff < ehs || __builtin_add_overflow(phoff, (uint64_t)n * phs,
+						  &end) ||
+	    end > (uint64_t)got) {
 		free(h);
 		return charon_errf(err, -EINVAL,
 				   "%s: %u program headers at 0x%llx, past the 0x%zx bytes read",

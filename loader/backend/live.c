@@ -471,6 +471,7 @@ static int read_rsdp(const char *root, struct charon_live *lv,
 static int read_ppc64(const char *root, struct charon_live *lv,
 		      struct charon_err *err)
 {
+	const char *from;
 	uint64_t end, base, size;
 	int rc;
 
@@ -486,8 +487,10 @@ static int read_ppc64(const char *root, struct charon_live *lv,
 	/* default_machine_kexec_prepare(): no segment below __pa(_end) */
 	rc = read_be(root, "/proc/device-tree/chosen/linux,kernel-end", &end,
 		     err);
+	from = "the running kernel (linux,kernel-end)";
 	if (rc == -ENOENT && lv->kernel_end) {
 		end = lv->kernel_end;
+		from = "the running kernel (/proc/iomem)";
 		rc = 0;
 	}
 	if (rc == -ENOENT) {
@@ -495,8 +498,12 @@ static int read_ppc64(const char *root, struct charon_live *lv,
 				   "%s/proc/device-tree/chosen/linux,kernel-end: missing, and /proc/iomem has no \"Kernel\" entries: where the running kernel ends is unknown (ppc64 refuses kexec segments below it)",
 				   root);
 	}
-	rc = rc ?: add_keepout(lv, "the running kernel (ppc64: [0, _end))", 0,
-			       end, err);
+	if (!rc && !end) {
+		return charon_errf(err, -EINVAL,
+				   "%s/proc/device-tree/chosen/linux,kernel-end: 0: the running kernel cannot end at 0",
+				   root);
+	}
+	rc = rc ?: add_keepout(lv, from, 0, end, err);
 	if (rc) {
 		return rc;
 	}

@@ -344,7 +344,7 @@ static int crash_inputs(const struct load_args *l,
 	if (!lv->nr_crash) {
 		return charon_errf(err, -ENOENT,
 				   "--crash: no crash kernel region is reserved (%s): boot the running kernel with crashkernel=SIZE, e.g. crashkernel=256M (docs/kdump.md)",
-				   ppc ? "/proc/device-tree/chosen/linux,crashkernel-base is missing" :
+				   ppc ? "/proc/device-tree/chosen/linux,crashkernel-base and -size are missing or 0" :
 				   "/proc/iomem has no \"Crash kernel\"");
 	}
 	return charon_crash_read(l->root, l->boot.arch->id, lv, core, err);

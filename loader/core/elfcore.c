@@ -187,7 +187,7 @@ int charon_elfcore_write(const struct charon_elfcore *c, void *out,
 
 		if (no->addr > lim || no->size > lim - no->addr) {
 			return charon_errf(err, -EINVAL,
-					   "elfcorehdr: %s note at 0x%llx (0x%llx bytes) does not fit ELF32",
+					   "elfcorehdr: %s note at 0x%llx (0x%llx bytes) does not fit the header's class",
 					   i < c->nr_cpu ? "a CPU's crash" :
 					   "the VMCOREINFO",
 					   (ull)no->addr, (ull)no->size);
@@ -220,7 +220,7 @@ int charon_elfcore_write(const struct charon_elfcore *c, void *out,
 
 			if (end - 1 > lim || off[j] + piece[j].size - 1 > lim) {
 				return charon_errf(err, -EINVAL,
-						   "elfcorehdr: RAM [0x%llx, 0x%llx) does not fit ELF32",
+						   "elfcorehdr: RAM [0x%llx, 0x%llx) does not fit the header's class (ELF32 on arm)",
 						   (ull)piece[j].start,
 						   (ull)end);
 			}

@@ -200,6 +200,21 @@ int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 					 11)) {
 			continue;	/* what we load into */
 		}
+		/* the running system's own memory inside the crash region? */
+		if (o->crash && charon_overlaps(lv->keepout[i].start,
+						lv->keepout[i].size,
+						lv->crash[0].start,
+						lv->crash[0].size)) {
+			return charon_errf(err, -EINVAL,
+					   "%s [0x%llx, 0x%llx) overlaps the crash kernel region [0x%llx, 0x%llx)",
+					   lv->keepout[i].name,
+					   (ull)lv->keepout[i].start,
+					   (ull)(lv->keepout[i].start +
+						 lv->keepout[i].size),
+					   (ull)lv->crash[0].start,
+					   (ull)(lv->crash[0].start +
+						 lv->crash[0].size));
+		}
 		/* whole kexec pages: segments grow to them (kexec.c) */
 		uint64_t page = lv->page ? lv->page : PAGE;
 		uint64_t a = lv->keepout[i].start & ~(page - 1);

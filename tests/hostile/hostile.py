@@ -6,7 +6,10 @@ Entry points: `inspect FILE`, `qemu --dry-run` (--kernel, --initrd, --dtb,
 --stub and every option that takes a value), `load --dry-run --root DIR`
 (--kernel, --initrd, --dtb, --stub and every file charon reads under the
 root: proc/iomem, proc/cmdline, sys/firmware/fdt, sys/firmware/memmap,
-proc/device-tree).
+proc/device-tree), and `load --crash --dry-run` on the kdump roots
+captured from QEMU guests (tests/unit/data/crash-roots/) with each file
+it reads damaged (the CPUs' crash_notes, VMCOREINFO, the possible-CPU
+list, /proc/kcore's headers, ppc64's crash region and kernel end).
 
 The inputs are built here from the real files the tree has (Debian's
 kernels as fetched, the stubs as built, device trees compiled with dtc):
@@ -397,7 +400,7 @@ def build_cases(build, files, rng, exe, env):
         for opt, variants in inputs.items():
             for label, p in variants:
                 argv = ["qemu", "--dry-run", "--arch", arch,
-                        "--workdir", wd]
+                        "--workdir", files.path("work")]
                 for o, v in good.items():
                     argv += [o, p if o == opt else v]
                 if arch.startswith("ppc64"):
@@ -412,12 +415,14 @@ def build_cases(build, files, rng, exe, env):
             if opt in ("--kernel", "--stub", "--arch", "--qemu"):
                 continue
             for v in BAD_NUMBERS:
+                argv = [files.path("work") if a == wd else a for a in base]
                 cases.append(Case(f"qemu {arch} {opt} {v!r}",
-                                  base + [opt, v], named(opt, v)))
+                                  argv + [opt, v], named(opt, v)))
         for v in ("kernel:-1", "kernel:0xffffffffffffffff", "kernel:",
                   ":", "stub:1", "nothing"):
+            argv = [files.path("work") if a == wd else a for a in base]
             cases.append(Case(f"qemu {arch} --flip-bit {v!r}",
-                              base + ["--flip-bit", v], ["--flip-bit"]))
+                              argv + ["--flip-bit", v], ["--flip-bit"]))
 
     # load --dry-run --root: each live file damaged in turn
     roots = {
@@ -510,6 +515,60 @@ def build_cases(build, files, rng, exe, env):
                         files_arg["stub"], opt, v]
                 cases.append(Case(f"load {arch} {opt} {v!r}", argv,
                                   named(opt, v)))
+    cases += crash_cases(files, rng, kernels, stubs)
+    return cases
+
+
+def crash_cases(files, rng, kernels, stubs):
+    """load --crash --dry-run on each kdump arch's captured root
+    (tests/unit/data/crash-roots/), each input it reads damaged in turn:
+    the CPUs' crash_notes and sizes, VMCOREINFO, the possible-CPU list,
+    /proc/kcore's headers, the crash region."""
+    import test_kdump_cli as kd
+    cases = []
+    texts = ["", "zz\n", "0x\n", "-1\n", "ffffffffffffffff\n",
+             "18446744073709551616\n", "1 2 3\n", "\x00" * 8,
+             "0-999999\n", "0-3,\n", "5-1\n"]
+    for arch in sorted(kd.CRASH):
+        src = kd.CAPTURED / arch
+        if arch not in kernels or arch not in stubs or not src.exists():
+            continue
+        good = files.path("croot")
+        shutil.copytree(src, good)
+        live = sorted(str(p.relative_to(good)) for p in good.rglob("*")
+                      if p.is_file() and p.name != "README" and
+                      p.name not in ("fdt", "iomem", "cmdline"))
+        for rel in live:
+            variants = [(sp, None) for sp in SPECIALS if sp != "missing"]
+            if rel == "proc/kcore":
+                data = (good / rel).read_bytes()
+                variants += [(lab, p.read_bytes()) for lab, p in
+                             damaged(files, data, "elf", "kcore", rng,
+                                     nrandom=6)[len(SPECIALS):]]
+            else:
+                variants += [(f"text{i}", t) for i, t in enumerate(texts)]
+            for label, content in variants:
+                root = files.path("croot")
+                shutil.copytree(good, root)
+                p = root / rel
+                p.unlink()
+                if content is None:
+                    tmp = files.special(label, p.name)
+                    shutil.move(str(tmp), str(p)) if label != "loop" else \
+                        p.symlink_to(p.name)
+                elif isinstance(content, bytes):
+                    p.write_bytes(content)
+                else:
+                    p.write_text(content, errors="surrogateescape")
+                argv = ["load", "--crash", "--dry-run", "--root", root,
+                        "--arch", arch, "--kernel", kernels[arch], "--stub",
+                        stubs[arch], "--reuse-cmdline"]
+                # a device-tree value is named by its property
+                cases.append(Case(f"load --crash {arch} {rel} {label}",
+                                  argv, ["/" + rel, p, "crash_notes",
+                                         "/" + os.path.dirname(rel) + ":"] +
+                                  ([os.path.basename(rel).split("-")[0]]
+                                   if "device-tree" in rel else [])))
     return cases
 
 
