@@ -435,3 +435,24 @@ def test_captured_root(build_dir, tmp_path, arch):
     for c in crash:
         want = minus(want, c)
     assert merged == want, (merged, want)
+
+
+@pytest.mark.parametrize("rel,data,msg", [
+    # e_phoff wrapped past the bounds check (an ASan report before)
+    ("proc/kcore", lambda b: b[:0x20] + b"\xff" * 8 + b[0x28:],
+     "/proc/kcore: "),
+    ("sys/devices/system/cpu/cpu0/crash_notes", lambda b: b"-1\n",
+     "crash_notes: \"-1\": expected a physical address in hex"),
+    ("sys/devices/system/cpu/cpu0/crash_notes",
+     lambda b: b"ffffffffffffffff\n", "expected a physical address"),
+])
+def test_captured_root_damaged(build_dir, tmp_path, rel, data, msg):
+    src = CAPTURED / "x86_64"
+    if not src.exists():
+        pytest.skip(f"{src}: not captured")
+    root = tmp_path / "root"
+    shutil.copytree(src, root)
+    (root / rel).write_bytes(data((root / rel).read_bytes()))
+    p = load_crash(build_dir, root, "x86_64")
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert msg in p.stderr, p.stderr
