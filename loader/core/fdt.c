@@ -31,9 +31,9 @@ static int check_rsvmap(const char *name, const void *fdt,
 	const uint8_t *p = fdt;
 	uint64_t off;
 
+	/* the entry that ends it has size 0 (libfdt's and Linux's rule) */
 	for (off = rsv; off + 16 <= total; off += 16) {
-		if (!fdt64_ld((const fdt64_t *)(p + off)) &&
-		    !fdt64_ld((const fdt64_t *)(p + off + 8))) {
+		if (!fdt64_ld((const fdt64_t *)(p + off + 8))) {
 			break;
 		}
 	}
