@@ -17,6 +17,71 @@
 typedef unsigned long long ull;
 
 /*
+ * One walk over the structure block's tags before libfdt sees it: every
+ * tag inside the block, every property's length within it (libfdt 1.6.1's
+ * fdt_next_tag() does not catch a length that wraps the offset back, and
+ * fdt_check_full() then loops forever: found by fuzzing), names
+ * NUL-terminated inside it, name offsets inside the strings block.
+ */
+static int check_struct(const char *name, const void *fdt,
+			struct charon_err *err)
+{
+	const uint8_t *p = fdt;
+	uint32_t total = fdt_totalsize(fdt), st = fdt_off_dt_struct(fdt);
+	uint32_t strs = fdt_off_dt_strings(fdt);
+	uint64_t end, off, n;
+	uint32_t tag, plen, nameoff;
+
+	/* the block's end: its size (v17), else the strings or the tree end */
+	if (fdt_version(fdt) >= 17) {
+		end = (uint64_t)st + fdt_size_dt_struct(fdt);
+	} else {
+		end = strs > st ? strs : total;
+	}
+	if (st > total || end > total || st % 4) {
+		return charon_errf(err, -EINVAL,
+				   "dtb: %s: structure block [0x%x, 0x%llx) (off_dt_struct at 0x8) is not 4-byte aligned inside totalsize 0x%x",
+				   name, st, (unsigned long long)end, total);
+	}
+	for (off = st; off + 4 <= end;) {
+		tag = fdt32_ld((const fdt32_t *)(p + off));
+		if (tag == FDT_END) {
+			return 0;
+		}
+		if (tag == FDT_END_NODE || tag == FDT_NOP) {
+			off += 4;
+			continue;
+		}
+		if (tag == FDT_BEGIN_NODE) {
+			const uint8_t *z = memchr(p + off + 4, '\0',
+						  end - off - 4);
+
+			if (!z) {
+				break;
+			}
+			off = ((uint64_t)(z - p) + 1 + 3) & ~(uint64_t)3;
+			continue;
+		}
+		if (tag != FDT_PROP || off + 12 > end) {
+			break;
+		}
+		plen = fdt32_ld((const fdt32_t *)(p + off + 4));
+		nameoff = fdt32_ld((const fdt32_t *)(p + off + 8));
+		n = ((uint64_t)plen + 3) & ~(uint64_t)3;
+		if (n > end - off - 12 || nameoff >= fdt_size_dt_strings(fdt)) {
+			return charon_errf(err, -EINVAL,
+					   "dtb: %s: property at 0x%llx: length 0x%x or name offset 0x%x runs past its block",
+					   name, (unsigned long long)off, plen,
+					   nameoff);
+		}
+		off += 12 + n;
+	}
+	return charon_errf(err, -EINVAL,
+			   "dtb: %s: structure block: bad tag or no FDT_END before 0x%llx",
+			   name, (unsigned long long)end);
+}
+
+/*
  * The reservation map, with its terminating entry, must end before the
  * structure block starts: libfdt does not check that (before v17 it
  * cannot tell the block's size), and fdt_open_into() lays the two out one
@@ -89,6 +154,10 @@ int charon_fdt_check(const char *name, const void *fdt, size_t len,
 		return charon_errf(err, -EINVAL,
 				   "dtb: %s: version at 0x14 is %u; device trees before version 16 are not supported",
 				   name, fdt_version(fdt));
+	}
+	rc = check_struct(name, fdt, err);
+	if (rc) {
+		return rc;
 	}
 	rc = fdt_check_full(fdt, len);
 	if (rc) {

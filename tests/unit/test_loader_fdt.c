@@ -396,7 +396,22 @@ static void test_fdt_bad(void **state)
 	/* damage the structure block: the first token */
 	f[fdt_off_dt_struct(f) + 3] = 0x42;
 	assert_int_equal(charon_fdt_check("bad.dtb", f, len, &err), -EINVAL);
-	assert_msg(err, "dtb: bad.dtb: invalid device tree: ");
+	assert_msg(err, "dtb: bad.dtb: structure block: bad tag or no FDT_END before 0x");
+	free(f);
+
+	/* a property length that wraps the offset back: libfdt 1.6.1 loops */
+	f = tl_dtb(&o, &len);
+	for (size_t off = fdt_off_dt_struct(f); off + 8 < len; off += 4) {
+		if (fdt32_ld((const fdt32_t *)(f + off)) == FDT_PROP) {
+			f[off + 4] = 0xff;
+			f[off + 5] = 0xff;
+			f[off + 6] = 0xff;
+			f[off + 7] = 0xf4;
+			break;
+		}
+	}
+	assert_int_equal(charon_fdt_check("wrap.dtb", f, len, &err), -EINVAL);
+	assert_msg(err, "length 0xfffffff4 or name offset 0x");
 	free(f);
 }
 
