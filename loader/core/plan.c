@@ -156,6 +156,19 @@ static int read_dtb(const struct charon_boot_opts *o, uint8_t **dtb,
 	return charon_fdt_check(o->dtb_path, *dtb, *len, err);
 }
 
+/* where the crash region came from: its keep-out's name says */
+static const char *crash_from(const struct charon_live *lv)
+{
+	unsigned int i;
+
+	for (i = 0; i < lv->nr_keepout; i++) {
+		if (!strncmp(lv->keepout[i].name, "crashkernel", 11)) {
+			return lv->keepout[i].name;
+		}
+	}
+	return "crashkernel=";
+}
+
 /**
  * charon_boot_live() - the running system's RAM and keep-outs (kexec)
  * @o: the options; nothing happens without o->live
@@ -206,14 +219,15 @@ int charon_boot_live(const struct charon_boot_opts *o, struct charon_boot *b,
 						lv->crash[0].start,
 						lv->crash[0].size)) {
 			return charon_errf(err, -EINVAL,
-					   "%s [0x%llx, 0x%llx) overlaps the crash kernel region [0x%llx, 0x%llx)",
+					   "%s [0x%llx, 0x%llx) overlaps the crash kernel region [0x%llx, 0x%llx) (%s)",
 					   lv->keepout[i].name,
 					   (ull)lv->keepout[i].start,
 					   (ull)(lv->keepout[i].start +
 						 lv->keepout[i].size),
 					   (ull)lv->crash[0].start,
 					   (ull)(lv->crash[0].start +
-						 lv->crash[0].size));
+						 lv->crash[0].size),
+					   crash_from(lv));
 		}
 		/* whole kexec pages: segments grow to them (kexec.c) */
 		uint64_t page = lv->page ? lv->page : PAGE;
