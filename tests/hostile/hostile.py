@@ -148,6 +148,20 @@ class Files:
         p.write_bytes(data)
         return p
 
+    def replace(self, p, label, content):
+        """Put in place of the root file p: the special file label
+        (content None), or content (bytes or text); returns p."""
+        p.unlink()
+        if content is None and label == "loop":
+            p.symlink_to(p.name)
+        elif content is None:
+            shutil.move(str(self.special(label, p.name)), str(p))
+        elif isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, errors="surrogateescape")
+        return p
+
     def patched(self, data, off, new, stem="in"):
         """data with new at off; a big one is written only while its case
         runs (DEFERRED)."""
@@ -477,17 +491,7 @@ def build_cases(build, files, rng, exe, env):
                              ("max", "0xffffffffffffffff\n")]
             for label, content in variants:
                 root = mk(files.path("root"))
-                p = root / rel
-                p.unlink()
-                if content is None:
-                    p.rmdir() if p.is_dir() else None
-                    tmp = files.special(label, p.name)
-                    shutil.move(str(tmp), str(p)) if label != "loop" else \
-                        p.symlink_to(p.name)
-                elif isinstance(content, bytes):
-                    p.write_bytes(content)
-                else:
-                    p.write_text(content, errors="surrogateescape")
+                p = files.replace(root / rel, label, content)
                 argv = ["load", "--dry-run", "--root", root, "--arch",
                         arch, "--kernel", files_arg["kernel"], "--stub",
                         files_arg["stub"], "--reuse-cmdline"]
@@ -550,16 +554,7 @@ def crash_cases(files, rng, kernels, stubs):
             for label, content in variants:
                 root = files.path("croot")
                 shutil.copytree(good, root)
-                p = root / rel
-                p.unlink()
-                if content is None:
-                    tmp = files.special(label, p.name)
-                    shutil.move(str(tmp), str(p)) if label != "loop" else \
-                        p.symlink_to(p.name)
-                elif isinstance(content, bytes):
-                    p.write_bytes(content)
-                else:
-                    p.write_text(content, errors="surrogateescape")
+                p = files.replace(root / rel, label, content)
                 argv = ["load", "--crash", "--dry-run", "--root", root,
                         "--arch", arch, "--kernel", kernels[arch], "--stub",
                         stubs[arch], "--reuse-cmdline"]
