@@ -7,7 +7,8 @@
 #   cli/      the charon command, one file per command
 loader-core-y := core/err.o core/util.o core/file.o core/digest.o \
 	core/gzip.o core/layout.o core/fdt.o core/fdt-edit.o core/stub.o core/params.o \
-	core/plan.o core/hooks.o core/inspect.o core/elfcore.o
+	core/plan.o core/hooks.o core/inspect.o core/elfcore.o \
+	core/crash-plan.o
 loader-arch-y := arch/registry.o
 include $(sort $(wildcard loader/arch/*/objects.mk))
 loader-backend-y := backend/qemu.o backend/kexec.o backend/live.o \

@@ -24,22 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libfdt.h>
-
 #include <charon/boot.h>
-#include <charon/elfcore.h>
 #include <charon/file.h>
 #include <charon/util.h>
 
 typedef unsigned long long ull;
 
 #define PAGE		4096ull
-#define ARM_SECTION	((uint64_t)1 << 20)
-
-static bool is_ppc64(const struct charon_arch *a)
-{
-	return a->id == CHARON_ARCH_PPC64LE || a->id == CHARON_ARCH_PPC64;
-}
 
 
 /**
@@ -355,78 +346,6 @@ int charon_boot_add_initrd(struct charon_boot *b, struct charon_err *err)
 }
 
 
-/* a /ibm,opal property of 8 bytes (or 4), 0 if missing */
-static uint64_t opal_prop(const uint8_t *dtb, const char *name)
-{
-	int node = fdt_path_offset(dtb, "/ibm,opal"), len;
-	const uint8_t *v = node < 0 ? NULL :
-			   fdt_getprop(dtb, node, name, &len);
-
-	if (!v || (len != 8 && len != 4)) {
-		return 0;
-	}
-	return len == 8 ? fdt64_ld((const fdt64_t *)v) :
-			  fdt32_ld((const fdt32_t *)v);
-}
-
-/* ppc64 kdump: OPAL's runtime region as the dump kernel's memory too */
-static void opal_usable(const struct charon_boot_opts *o, const uint8_t *dtb,
-			struct charon_fdt_edit *e)
-{
-	uint64_t base = opal_prop(dtb, "opal-base-address");
-	uint64_t size = opal_prop(dtb, "opal-runtime-size");
-
-	if (o->live->have_opal) {
-		base = o->live->opal_base;	/* where OPAL is now */
-	}
-	if (base && size && e->nr_usable < CHARON_FDT_MAX_USABLE &&
-	    base >= e->usable[0].start + e->usable[0].size) {
-		e->usable[e->nr_usable].start = base;
-		e->usable[e->nr_usable++].size = size;
-	}
-}
-
-/*
- * kdump: the dump kernel's RAM in its tree: /chosen linux,elfcorehdr (its
- * size now, its address after placement) and the crash region as
- * linux,usable-memory-range (arm, arm64; the low region last; on arm it
- * ends at the header, crash_header() cuts it: arm's dump kernel reads old
- * memory with ioremap, which refuses its own RAM).  ppc64 reads no such
- * property: every memory node's linux,usable-memory is [0, the crash
- * region's end), one range (the first is the real-mode area early
- * allocations come from), and [64 KiB, the region) a /memreserve/: the
- * first 64 KiB, backed up, and the region are the dump kernel's
- */
-static void crash_usable(const struct charon_boot_opts *o,
-			 struct charon_boot *b, const uint8_t *dtb)
-{
-	const struct charon_live *lv = o->live;
-	const struct charon_mem_range *cr = &lv->crash[0];
-	struct charon_fdt_edit *e = &b->edit;
-	unsigned int i;
-
-	e->elfcorehdr.size = charon_elfcore_size(o->core);
-	e->nr_usable = 0;
-	e->usable_memory = is_ppc64(o->arch);
-	if (e->usable_memory) {
-		e->usable[e->nr_usable].start = 0;
-		e->usable[e->nr_usable++].size = cr->start + cr->size;
-		if (cr->start > CHARON_PPC64_BACKUP_LEN &&
-		    e->nr_rsv < CHARON_FDT_MAX_RSV) {
-			e->rsv[e->nr_rsv].start = CHARON_PPC64_BACKUP_LEN;
-			e->rsv[e->nr_rsv++].size = cr->start -
-						   CHARON_PPC64_BACKUP_LEN;
-		}
-		/* OPAL's runtime: the kernel reads its console log there */
-		opal_usable(o, dtb, e);
-		return;
-	}
-	for (i = 0; i < lv->nr_crash && e->nr_usable < CHARON_FDT_MAX_USABLE;
-	     i++) {
-		e->usable[e->nr_usable++] = lv->crash[i];
-	}
-}
-
 /**
  * charon_boot_dtb_room() - how much room the edited device tree needs
  * @o: the options: o->bootargs, o->dtb_path for messages
@@ -446,7 +365,7 @@ int charon_boot_dtb_room(const struct charon_boot_opts *o,
 	b->edit.bootargs = o->bootargs;
 	b->edit.initrd = charon_boot_seg_find(b, "initrd") != NULL;
 	if (o->crash) {
-		crash_usable(o, b, dtb);
+		charon_crash_usable(o, b, dtb);
 	}
 	*room = charon_fdt_edit_room(dtb, &b->edit);
 	if (*room > CHARON_FDT_MAX_SIZE) {
@@ -505,158 +424,6 @@ int charon_boot_make_dtb(const struct charon_boot_opts *o,
 }
 
 /*
- * the bytes the plan's own segments cover (arm's decompressor footprint
- * below the zImage, a keep-out, included): their union
- */
-static uint64_t own_bytes(const struct charon_layout *l)
-{
-	uint64_t total = 0, end = 0;
-	const struct charon_segment *s[CHARON_MAX_SEGMENTS], *t;
-	unsigned int i, j, n = 0;
-
-	for (i = 0; i < l->nr_seg; i++) {
-		if (l->seg[i].place != CHARON_PLACE_KEEPOUT ||
-		    !strcmp(l->seg[i].name, "zimage-footprint")) {
-			s[n++] = &l->seg[i];
-		}
-	}
-	for (i = 1; i < n; i++) {
-		for (j = i; j > 0 && s[j - 1]->addr > s[j]->addr; j--) {
-			t = s[j];
-			s[j] = s[j - 1];
-			s[j - 1] = t;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		uint64_t a = s[i]->addr > end ? s[i]->addr : end;
-		uint64_t e = s[i]->addr + s[i]->size;
-
-		if (e > a) {
-			total += e - a;
-			end = e;
-		}
-	}
-	return total;
-}
-
-/*
- * kdump, the crash region too small: how much the crash kernel needs, as
- * the same plan laid out in a region 1 GiB larger says (the bytes its
- * segments reserve); 0 if that fails too
- */
-static uint64_t crash_need(const struct charon_boot_opts *o)
-{
-	struct charon_boot_opts big = *o;
-	struct charon_live *lv = malloc(sizeof(*lv));
-	struct charon_boot *b = malloc(sizeof(*b));
-	uint64_t need = 0;
-
-	if (lv && b) {
-		*lv = *o->live;
-		lv->crash[0].size += (uint64_t)1 << 30;
-		big.live = lv;
-		big.elfcorehdr_digits = NULL;
-		if (!charon_boot_prepare(&big, b, NULL)) {
-			need = own_bytes(&b->layout);
-		}
-		charon_boot_free(b);
-	}
-	free(lv);
-	free(b);
-	return need;
-}
-
-/* kdump: what the crash kernel needs and what the region has */
-static void crash_too_small(const struct charon_boot_opts *o,
-			    struct charon_err *err)
-{
-	const struct charon_mem_range *r = &o->live->crash[0];
-	uint64_t need = crash_need(o);
-	char n[96] = "more";
-
-	if (need) {
-		snprintf(n, sizeof(n), "at least 0x%llx bytes (%llu MiB)",
-			 (ull)need, (ull)((need + (1 << 20) - 1) >> 20));
-	}
-	charon_err_prefix(err, "crashkernel region [0x%llx, 0x%llx) is too small: the crash kernel needs %s, the region has 0x%llx (%llu MiB); reserve more with crashkernel=: ",
-			  (ull)r->start, (ull)(r->start + r->size), n,
-			  (ull)r->size, (ull)(r->size >> 20));
-}
-
-static void crash_rsv(struct charon_fdt_edit *e, uint64_t a, uint64_t n)
-{
-	if (e->nr_rsv < CHARON_FDT_MAX_RSV) {
-		e->rsv[e->nr_rsv].start = a;
-		e->rsv[e->nr_rsv++].size = n;
-	}
-}
-
-/*
- * kdump, after placement: the ELF core header as the "elfcorehdr"
- * segment (the stub verifies it too), its address in the command line's
- * slot and the tree's /chosen linux,elfcorehdr
- */
-static int crash_header(const struct charon_boot_opts *o,
-			struct charon_boot *b, struct charon_err *err)
-{
-	struct charon_segment *hs = charon_layout_find(&b->layout,
-						       "elfcorehdr");
-	struct charon_segment *bs = charon_layout_find(&b->layout, "backup");
-	struct charon_elfcore *c = malloc(sizeof(*c));
-	struct charon_boot_seg *s;
-	size_t len;
-	uint8_t *buf;
-	char hex[17];
-	int rc;
-
-	if (!c) {
-		return charon_errf(err, -ENOMEM, "elfcorehdr: out of memory");
-	}
-	*c = *o->core;
-	if (b->backup_len && bs) {
-		c->backup_src = b->backup_src;
-		c->backup_len = b->backup_len;
-		c->backup_dst = bs->addr;
-	}
-	len = charon_elfcore_size(c);
-	buf = calloc(1, len);
-	rc = buf ? charon_elfcore_write(c, buf, len, err) :
-		   charon_errf(err, -ENOMEM, "elfcorehdr: out of memory");
-	free(c);
-	if (rc) {
-		free(buf);
-		return rc;
-	}
-	s = charon_boot_add_seg(b, "elfcorehdr", "(charon's ELF core header)",
-				buf, len);
-	s->modified = true;
-	s->addr = hs->addr;
-	s->mem_size = hs->size;
-	if (o->elfcorehdr_digits) {
-		snprintf(hex, sizeof(hex), "%016llx", (ull)hs->addr);
-		memcpy(o->elfcorehdr_digits, hex, 16);
-	}
-	b->edit.elfcorehdr.start = hs->addr;
-	b->edit.elfcorehdr.size = len;
-	if (o->arch->id == CHARON_ARCH_ARM && b->edit.nr_usable &&
-	    hs->addr > b->edit.usable[0].start) {
-		b->edit.usable[0].size = hs->addr - b->edit.usable[0].start;
-	}
-	/*
-	 * ppc64: the dump kernel allocates top-down in its memory, the
-	 * crash region: the header and the backup copy are /memreserve/d
-	 * (charon_fdt_edit_room()'s slack holds the two entries)
-	 */
-	if (is_ppc64(o->arch)) {
-		crash_rsv(&b->edit, hs->addr, hs->size);
-		if (bs) {
-			crash_rsv(&b->edit, bs->addr, bs->size);
-		}
-	}
-	return 0;
-}
-
-/*
  * 3. the back-end's start of RAM, the stub, the arch's segments; then
  * every loaded segment and the stub get the address the layout chose
  */
@@ -675,18 +442,12 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 		return -EINVAL;
 	}
 	rc = a->place(o, b, room, err);
-	/* arm: the dump kernel's RAM ends at the header, on a section */
-	if (!rc && o->crash &&
-	    !charon_layout_add(&b->layout, "elfcorehdr",
-			       charon_round_up(charon_elfcore_size(o->core),
-					       PAGE),
-			       a->id == CHARON_ARCH_ARM ? ARM_SECTION : PAGE,
-			       CHARON_PLACE_HIGH, err)) {
-		rc = -EINVAL;
+	if (!rc && o->crash) {
+		rc = charon_crash_place(o, b, err);
 	}
 	rc = rc ?: charon_layout_place(&b->layout, err);
 	if (rc == -ENOSPC && o->crash) {
-		crash_too_small(o, err);
+		charon_crash_too_small(o, err);
 	}
 	if (rc) {
 		return rc;
@@ -704,7 +465,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 		}
 	}
 	rc = a->placed ? a->placed(o, b, err) : 0;
-	return rc || !o->crash ? rc : crash_header(o, b, err);
+	return rc || !o->crash ? rc : charon_crash_header(o, b, err);
 }
 
 /* 5. the block but for next.*: a region (and its SHA-256) per segment */

@@ -16,6 +16,10 @@ int charon_arm_boot_room(const struct charon_boot_opts *o,
 			 size_t *room, struct charon_err *err);
 int charon_arm_place(const struct charon_boot_opts *o, struct charon_boot *b,
 		     size_t room, struct charon_err *err);
+void charon_arm_crash_placed(const struct charon_boot_opts *o,
+			     struct charon_boot *b,
+			     const struct charon_segment *hdr,
+			     const struct charon_segment *backup);
 int charon_arm_placed(const struct charon_boot_opts *o, struct charon_boot *b,
 		      struct charon_err *err);
 int charon_arm_boot_data(const struct charon_boot_opts *o,

@@ -242,6 +242,25 @@ int charon_arm_place(const struct charon_boot_opts *o, struct charon_boot *b,
 	return 0;
 }
 
+/*
+ * kdump: the dump kernel's RAM ends at the ELF core header (placed on a
+ * section, crash_hdr_align): arm's dump kernel reads old memory with
+ * ioremap, which refuses its own RAM
+ */
+void charon_arm_crash_placed(const struct charon_boot_opts *o,
+			     struct charon_boot *b,
+			     const struct charon_segment *hdr,
+			     const struct charon_segment *backup)
+{
+	struct charon_fdt_edit *e = &b->edit;
+
+	(void)o;
+	(void)backup;
+	if (e->nr_usable && hdr->addr > e->usable[0].start) {
+		e->usable[0].size = hdr->addr - e->usable[0].start;
+	}
+}
+
 /* 3. what a 3G/1G-split kernel cannot reach is only warned about */
 int charon_arm_placed(const struct charon_boot_opts *o, struct charon_boot *b,
 		      struct charon_err *err)

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include <abi/params.h>
 #include <charon/boot.h>
 #include <charon/util.h>
@@ -234,6 +236,79 @@ static int prerelocate(const struct charon_boot_opts *o,
 	s->len = len;
 	pp->prerelocated = true;
 	return 0;
+}
+
+/* a /ibm,opal property of 8 bytes (or 4), 0 if missing */
+static uint64_t opal_prop(const uint8_t *dtb, const char *name)
+{
+	int node = fdt_path_offset(dtb, "/ibm,opal"), len;
+	const uint8_t *v = node < 0 ? NULL :
+			   fdt_getprop(dtb, node, name, &len);
+
+	if (!v || (len != 8 && len != 4)) {
+		return 0;
+	}
+	return len == 8 ? fdt64_ld((const fdt64_t *)v) :
+			  fdt32_ld((const fdt32_t *)v);
+}
+
+/* ppc64 kdump: OPAL's runtime region as the dump kernel's memory too */
+static void opal_usable(const struct charon_boot_opts *o, const uint8_t *dtb,
+			struct charon_fdt_edit *e)
+{
+	uint64_t base = opal_prop(dtb, "opal-base-address");
+	uint64_t size = opal_prop(dtb, "opal-runtime-size");
+
+	if (o->live->have_opal) {
+		base = o->live->opal_base;	/* where OPAL is now */
+	}
+	if (base && size && e->nr_usable < CHARON_FDT_MAX_USABLE &&
+	    base >= e->usable[0].start + e->usable[0].size) {
+		e->usable[e->nr_usable].start = base;
+		e->usable[e->nr_usable++].size = size;
+	}
+}
+
+/*
+ * kdump: ppc64 reads no linux,usable-memory-range: every memory node's
+ * linux,usable-memory is [0, the crash region's end), one range (the
+ * first is the real-mode area early allocations come from), and [64 KiB,
+ * the region) a /memreserve/: the first 64 KiB, backed up, and the region
+ * are the dump kernel's; OPAL's runtime region is usable too
+ */
+void charon_ppc64_crash_usable(const struct charon_boot_opts *o,
+			       struct charon_boot *b, const uint8_t *dtb)
+{
+	const struct charon_live *lv = o->live;
+	const struct charon_mem_range *cr = &lv->crash[0];
+	struct charon_fdt_edit *e = &b->edit;
+
+	e->usable_memory = true;
+	e->usable[e->nr_usable].start = 0;
+	e->usable[e->nr_usable++].size = cr->start + cr->size;
+	if (cr->start > CHARON_PPC64_BACKUP_LEN) {
+		charon_crash_rsv(e, CHARON_PPC64_BACKUP_LEN,
+				 cr->start - CHARON_PPC64_BACKUP_LEN);
+	}
+	/* OPAL's runtime: the kernel reads its console log there */
+	opal_usable(o, dtb, e);
+}
+
+/*
+ * kdump: the dump kernel allocates top-down in its memory, the crash
+ * region: the header and the backup copy are /memreserve/d
+ * (charon_fdt_edit_room()'s slack holds the two entries)
+ */
+void charon_ppc64_crash_placed(const struct charon_boot_opts *o,
+			       struct charon_boot *b,
+			       const struct charon_segment *hdr,
+			       const struct charon_segment *backup)
+{
+	(void)o;
+	charon_crash_rsv(&b->edit, hdr->addr, hdr->size);
+	if (backup) {
+		charon_crash_rsv(&b->edit, backup->addr, backup->size);
+	}
 }
 
 /* 3. the stub (where skiboot runs it), the kernel, the initrd, the DTB */

@@ -20,6 +20,12 @@ int charon_ppc64_read_kernel(const struct charon_boot_opts *o,
 int charon_ppc64_machine(const struct charon_boot_opts *o,
 			 struct charon_boot *b, const uint8_t *dtb,
 			 struct charon_err *err);
+void charon_ppc64_crash_usable(const struct charon_boot_opts *o,
+			       struct charon_boot *b, const uint8_t *dtb);
+void charon_ppc64_crash_placed(const struct charon_boot_opts *o,
+			       struct charon_boot *b,
+			       const struct charon_segment *hdr,
+			       const struct charon_segment *backup);
 int charon_ppc64_place(const struct charon_boot_opts *o, struct charon_boot *b,
 		       size_t dtb_room, struct charon_err *err);
 int charon_ppc64_boot_data(const struct charon_boot_opts *o,

@@ -16,6 +16,7 @@
 #include <charon/file.h>
 #include <charon/image-ppc64.h>
 #include <charon/layout.h>
+#include <charon/util.h>
 
 #include "ppc64.h"
 
@@ -27,11 +28,6 @@ typedef unsigned long long ull;
 #define NAME_RUN_AT_LOAD	"__run_at_load"
 #define NAME_END_INTERRUPTS	"__end_interrupts"
 #define NAME_HEAD_TEXT		".head.text"
-
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
 
 static const char *machine_name(unsigned int m)
 {
@@ -601,7 +597,7 @@ static uint64_t low_end(const struct charon_ppc64_image *img, bool ral,
 
 	if (!ral) {
 		*why = "ppc64: kernel's copy of itself at 0";
-		return round_up(img->mem_size, CHARON_PPC64_LOW_ROUND);
+		return charon_round_up(img->mem_size, CHARON_PPC64_LOW_ROUND);
 	}
 	*why = "ppc64: kernel's exception vectors at 0";
 	if (img->sym_end_interrupts != CHARON_PPC64_NO_SYM) {
@@ -611,7 +607,7 @@ static uint64_t low_end(const struct charon_ppc64_image *img, bool ral,
 	} else {
 		v = img->mem_size;	/* no symbols: assume the worst */
 	}
-	return round_up(v ? v : 1, CHARON_PPC64_KERNEL_ALIGN);
+	return charon_round_up(v ? v : 1, CHARON_PPC64_KERNEL_ALIGN);
 }
 
 /**

@@ -11,17 +11,13 @@
 
 #include <charon/bootparams.h>
 #include <charon/bytes.h>
+#include <charon/util.h>
 
 typedef unsigned long long ull;
 
 #define PAGE	4096ull
 #define MiB	((uint64_t)1 << 20)
 #define GiB	((uint64_t)1 << 30)
-
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
 
 /**
  * charon_e820_type_name() - a name for an e820 type, for messages
@@ -424,7 +420,7 @@ int charon_x86_place_boot(struct charon_layout *l,
 	from = out->kernel.addr + out->kernel.size;
 	if (initrd_size) {
 		initrd_max = above ? 0 : (uint64_t)img->initrd_addr_max + 1;
-		out->initrd_size = round_up(initrd_size, PAGE);
+		out->initrd_size = charon_round_up(initrd_size, PAGE);
 		rc = add_fixed(l, "initrd", out->initrd_size, PAGE, high, from,
 			       cap_at(limit, initrd_max), &out->initrd_addr,
 			       err);

@@ -21,6 +21,13 @@
  *	fill_next	the parameter block's next.* (entry, registers, the
  *			arch union) and arch edits of the stub image
  *
+ * and, for kdump (core/crash-plan.c):
+ *
+ *	crash_usable	the dump kernel's memory in its tree, where the
+ *			arch does not read linux,usable-memory-range
+ *	crash_placed	the arch's edits once the ELF core header (and a
+ *			backup copy) have addresses
+ *
  * A NULL hook is a step the arch does not have.
  */
 #ifndef CHARON_ARCH_H
@@ -40,6 +47,7 @@ struct charon_boot_opts;
 struct charon_live;
 struct charon_qemu_run;
 struct charon_params;
+struct charon_segment;
 
 /* which running-system facts charon load reads (backend/live.c) */
 enum charon_live_arch {
@@ -115,6 +123,15 @@ struct charon_arch {
 			 struct charon_boot *b, struct charon_err *err);
 	/* the stub places itself, in place(), not at the top of RAM */
 	bool stub_placed;
+	/* kdump (core/crash-plan.c), NULL: the generic rule */
+	void (*crash_usable)(const struct charon_boot_opts *o,
+			     struct charon_boot *b, const uint8_t *dtb);
+	void (*crash_placed)(const struct charon_boot_opts *o,
+			     struct charon_boot *b,
+			     const struct charon_segment *hdr,
+			     const struct charon_segment *backup);
+	/* the ELF core header's alignment; 0: a page */
+	uint64_t crash_hdr_align;
 	void (*free)(struct charon_boot *b);
 
 	/* --- around the plan -------------------------------------------- */

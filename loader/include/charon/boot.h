@@ -229,6 +229,18 @@ int charon_boot_make_dtb(const struct charon_boot_opts *o,
 			 struct charon_err *err);
 void charon_boot_encode(struct charon_boot *b);
 
+/* kdump's steps (core/crash-plan.c) */
+void charon_crash_usable(const struct charon_boot_opts *o,
+			 struct charon_boot *b, const uint8_t *dtb);
+int charon_crash_place(const struct charon_boot_opts *o,
+		       struct charon_boot *b, struct charon_err *err);
+void charon_crash_too_small(const struct charon_boot_opts *o,
+			    struct charon_err *err);
+int charon_crash_header(const struct charon_boot_opts *o,
+			struct charon_boot *b, struct charon_err *err);
+void charon_crash_rsv(struct charon_fdt_edit *e, uint64_t start,
+		      uint64_t size);
+
 /* test hooks that damage a plan on purpose (core/hooks.c) */
 bool charon_boot_break_known(const char *what);
 int charon_boot_break_params(struct charon_boot *b, const char *what,
