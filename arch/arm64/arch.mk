@@ -13,10 +13,13 @@ ARCH_ASFLAGS :=
 
 # newlib's AArch64 routines where they are safe with the MMU off.  Its memset
 # zeroes with DC ZVA and stores q registers: DC ZVA faults on Device memory
-# and q registers need FP enabled, so memset comes from newlib's generic C.
+# and q registers need FP enabled, so memset comes from newlib's generic C;
+# its memchr uses NEON (v registers), so memchr does too.  check-stub's
+# --no-simd refuses any FP/SIMD register in the linked stub.
 NEWLIB_MACHINE := aarch64
-NEWLIB_ASM := memcpy memmove memcmp memchr strlen strnlen strcmp strncmp
+NEWLIB_ASM := memcpy memmove memcmp strlen strnlen strcmp strncmp
 
 # the stub's arch objects (arch/arm64/) and the linker script's values
 arch-y := entry.o setup.o
 ARCH_RELOC_RELATIVE := R_AARCH64_RELATIVE
+ARCH_CHECK_STUB = --no-simd $(CROSS_COMPILE)objdump
