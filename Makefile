@@ -20,6 +20,7 @@ MAKEFLAGS += --no-print-directory
 
 .DEFAULT_GOAL := all
 include mk/newlib.mk
+include mk/libfdt.mk
 
 # ---------------------------------------------------------------------------
 ifneq ($(ARCH),)

@@ -49,7 +49,8 @@ $(FUZZ)/obj/lib/%.o: lib/%.S
 
 # --- the stub's validator for the host (purgatory/objects.mk's verify.o and
 # console.o, x86_64's setup.o for arch_check_params(), lib/'s SHA-256) -------
-FUZZ_PG_SRCS := purgatory/verify.c purgatory/console.c arch/x86_64/setup.c
+FUZZ_PG_SRCS := purgatory/verify.c purgatory/chain-none.c purgatory/console.c \
+	arch/x86_64/setup.c
 FUZZ_PG_LIB := sha256.o $(lib-x86_64-y)
 FUZZ_PG_OBJS := $(addprefix $(FUZZ)/obj/,$(FUZZ_PG_SRCS:.c=.o)) \
 	$(addprefix $(FUZZ)/obj/lib/,$(FUZZ_PG_LIB))

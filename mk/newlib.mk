@@ -15,7 +15,8 @@ NEWLIB_INC := $(NEWLIB_DIR)/src/newlib/libc/include
 NEWLIB_GEN := $(NEWLIB_DIR)/gen
 
 # what the stub and lib/ may call; a static archive links only what is used
-NEWLIB_FUNCS := memcpy memmove memset memcmp memchr strlen strnlen strcmp strncmp
+NEWLIB_FUNCS := memcpy memmove memset memcmp memchr strlen strnlen strcmp strncmp \
+	strchr strrchr
 
 $(NEWLIB_STAMP):
 	@if [ -z "$(NEWLIB_TARBALL)" ]; then \

@@ -3,6 +3,7 @@
 # Build rules for one target architecture: make ARCH=<arch>.
 # Outputs go to $(O)/$(ARCH)/.
 
+, := ,
 SRCARCH := $(if $(filter ppc64le ppc64,$(ARCH)),ppc64,$(ARCH))
 ifeq ($(filter $(ARCH),$(ARCHES)),)
 $(error ARCH=$(ARCH) is not one of: $(ARCHES))
@@ -59,14 +60,14 @@ NEWLIB_OBJS := $(addprefix $(OBJ)/newlib/,$(addsuffix .o,$(NEWLIB_FUNCS)))
 NEWLIB_CFLAGS := $(filter-out -Werror -Wextra,$(TARGET_CFLAGS)) -w \
 	-I$(NEWLIB_SRC)/string
 
-$(addprefix $(OBJ)/newlib/,$(addsuffix .o,$(NEWLIB_ASM))): $(OBJ)/newlib/%.o: $(NEWLIB_STAMP)
+$(addprefix $(OBJ)/newlib/,$(addsuffix .o,$(NEWLIB_ASM))): $(OBJ)/newlib/%.o: $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,AS,newlib/$(NEWLIB_MACHINE)/$*.S)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CPPFLAGS) $(TARGET_ASFLAGS) $(ARCH_CFLAGS) \
 		-I$(NEWLIB_SRC)/machine/$(NEWLIB_MACHINE) \
 		-c -o $@ $(NEWLIB_SRC)/machine/$(NEWLIB_MACHINE)/$*.S
 
-$(addprefix $(OBJ)/newlib/,$(addsuffix .o,$(NEWLIB_C))): $(OBJ)/newlib/%.o: $(NEWLIB_STAMP)
+$(addprefix $(OBJ)/newlib/,$(addsuffix .o,$(NEWLIB_C))): $(OBJ)/newlib/%.o: $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(call msg,CC,newlib/string/$*.c)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CPPFLAGS) $(NEWLIB_CFLAGS) -c -o $@ $(NEWLIB_SRC)/string/$*.c
@@ -162,10 +163,15 @@ ifneq ($(arch-y),)
 include purgatory/objects.mk
 LD := $(CROSS_COMPILE)ld
 READELF := $(CROSS_COMPILE)readelf
-STUB_OBJS := $(addprefix $(OBJ)/arch/,$(arch-y)) \
+STUB_COMMON_OBJS := $(addprefix $(OBJ)/arch/,$(arch-y)) \
 	$(addprefix $(OBJ)/purgatory/,$(purgatory-y))
+STUB_OBJS := $(STUB_COMMON_OBJS) \
+	$(addprefix $(OBJ)/purgatory/,$(purgatory-kexec-y))
+CHAIN_OBJS := $(STUB_COMMON_OBJS) \
+	$(addprefix $(OBJ)/purgatory/,$(purgatory-chain-y))
 STUB_LIBS := $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(LIBGCC)
 STUB := $(OBJ)/charon-stub.bin
+CHAIN := $(OBJ)/charon-chain.bin
 STUB_LDFLAGS := -pie --no-dynamic-linker -z norelro -z noexecstack \
 	-z max-page-size=4096 --orphan-handling=error --gc-sections \
 	--no-undefined --build-id=none \
@@ -191,7 +197,26 @@ $(OBJ)/purgatory/%.o: purgatory/%.c $(NEWLIB_STAMP) $(BUILD_DEPS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TARGET_CPPFLAGS) $(STUB_COLD_CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(STUB_OBJS:.o=.d)
+-include $(STUB_OBJS:.o=.d) $(CHAIN_OBJS:.o=.d)
+
+# libfdt (mk/libfdt.mk), for the chainloader's run-time tree edit only:
+# the kexec stub does not link it.  Its code is not ours: no -Werror.
+LIBFDT_OBJS := $(addprefix $(OBJ)/libfdt/,$(addsuffix .o,$(LIBFDT_FUNCS)))
+LIBFDT_CFLAGS := $(filter-out -Werror -Wextra,$(STUB_COLD_CFLAGS)) -w
+
+$(LIBFDT_OBJS): $(OBJ)/libfdt/%.o: $(LIBFDT_STAMP) $(NEWLIB_STAMP) $(BUILD_DEPS)
+	$(call msg,CC,libfdt/$*.c)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TARGET_CPPFLAGS) -I$(LIBFDT_DIR) $(LIBFDT_CFLAGS) -c -o $@ \
+		$(LIBFDT_DIR)/$*.c
+
+$(OBJ)/libfdt.a: $(LIBFDT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(addprefix $(OBJ)/purgatory/,$(purgatory-chain-y)): $(LIBFDT_STAMP)
+$(addprefix $(OBJ)/purgatory/,$(purgatory-chain-y)): \
+	TARGET_CPPFLAGS += -I$(LIBFDT_DIR)
 
 $(OBJ)/stub.lds: linker/stub.lds.S arch/$(SRCARCH)/lds.h include/abi/params.h
 	$(call msg,LDS,$@)
@@ -210,7 +235,14 @@ $(OBJ)/charon-stub.elf: $(STUB_OBJS) $(STUB_LIBS) $(OBJ)/stub.lds scripts/check-
 	$(Q)scripts/check-stub --readelf $(READELF) --relative $(ARCH_RELOC_RELATIVE) \
 		$(ARCH_CHECK_STUB) $@
 
-$(STUB): $(OBJ)/charon-stub.elf
+$(OBJ)/charon-chain.elf: $(CHAIN_OBJS) $(STUB_LIBS) $(OBJ)/libfdt.a $(OBJ)/stub.lds scripts/check-stub
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(STUB_LDFLAGS) -T $(OBJ)/stub.lds -Map $(OBJ)/charon-chain.map \
+		-o $@ $(CHAIN_OBJS) --start-group $(OBJ)/libfdt.a $(STUB_LIBS) --end-group
+	$(Q)scripts/check-stub --readelf $(READELF) --relative $(ARCH_RELOC_RELATIVE) \
+		$(ARCH_CHECK_STUB) $@
+
+$(STUB) $(CHAIN): $(OBJ)/%.bin: $(OBJ)/%.elf
 	$(call msg,OBJCOPY,$@)
 	$(Q)$(OBJCOPY) -O binary $< $@
 	$(Q)want=$$(printf "%d" 0x$$($(NM) $< | awk '$$3 == "_charon_file_size" { print $$1 }')); \
@@ -226,8 +258,8 @@ ifeq ($(TOOLCHAIN_MISSING),1)
 target target-tests:
 	@echo "  SKIP    $(ARCH): compiler '$(CC)' not found (apt install $(DEB_CROSS_GCC))"
 else
-target: $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(OBJ)/.linkcheck $(STUB)
-	@echo "  DONE    $(ARCH): $(if $(STUB),$(STUB) ($$(stat -c %s $(STUB)) bytes), libraries only: no stub for $(ARCH) yet)"
+target: $(OBJ)/libcharon-lib.a $(OBJ)/libnewlib-str.a $(OBJ)/.linkcheck $(STUB) $(CHAIN)
+	@echo "  DONE    $(ARCH): $(if $(STUB),$(STUB) ($$(stat -c %s $(STUB)) bytes)$(,) $(CHAIN) ($$(stat -c %s $(CHAIN)) bytes), libraries only: no stub for $(ARCH) yet)"
 
 target-tests: target $(TARGET_TESTS) $(TEST_DIR)/runner $(PROBE)
 endif

@@ -7,9 +7,11 @@
  *   2. arch early set-up; the console, once the block's header is right;
  *   3. parameter block validated, the arch's checks included: every
  *      address the stub will write to later is allowed here or refused;
- *   4. chainloader copies (when the block lists any), then the arch's
- *      pre-verification work (arm, arm64: clean+invalidate to PoC);
- *   5. every region's SHA-256 verified;
+ *   4. chainloader mode (the block has a chain descriptor): the device
+ *      tree, every destination checked against it, the copies; then the
+ *      arch's pre-verification work (arm, arm64: clean+invalidate to PoC);
+ *   5. every region's SHA-256 verified; chainloader mode: the kernel's
+ *      tree gets the verified command line and the initrd;
  *   6. post-verification arch work;
  *   7. hand-over to the next kernel.
  *
@@ -24,6 +26,9 @@
 
 /* the parameter block, all zero until a loader patches the image */
 struct charon_params pg_params __attribute__((section(".charon.params")));
+
+/* the entry register that may hold a device tree (chainloader mode) */
+uint64_t pg_boot_arg;
 
 /* a switch, not a table: a table of pointers needs relocating */
 static const char *pg_policy_name(uint32_t policy)
@@ -67,6 +72,7 @@ void pg_main(uint64_t load_addr, int reloc_status)
 	if (pg_params_header_ok(p)) {
 		pg_console_init(&p->console);
 	}
+	pg_chain_console(p);
 	if (reloc_status) {
 		pg_reloc_failed(p, reloc_status);
 	}
@@ -95,14 +101,17 @@ void pg_main(uint64_t load_addr, int reloc_status)
 		 pg_policy_name(p->fail_policy));
 
 	/* 4. chainloader mode; no stale line may survive the hashing */
-	if (p->nr_copies) {
-		pg_chainload(p);
+	if (p->chain_offset && pg_chainload(p)) {
+		pg_fail(p, "chainloader: refusing to copy the payloads");
 	}
 	arch_pre_verify(p);
 
-	/* 5. verify */
+	/* 5. verify; then the chainloader's tree gets what was verified */
 	if (pg_verify_regions(p)) {
 		pg_fail(p, "refusing to boot an image that failed verification");
+	}
+	if (p->chain_offset && pg_chain_fdt(p)) {
+		pg_fail(p, "chainloader: the device tree edit failed");
 	}
 
 	/* 6. post-verification arch work */

@@ -168,38 +168,10 @@ int pg_check_params(const struct charon_params *p)
 			 (unsigned long long)p->next.entry);
 		return -PG_EPARAMS;
 	}
-	for (i = 0; i < p->nr_copies; i++) {
-		const struct charon_copy *c = &p->copies[i];
-
-		uint64_t file = (uint64_t)(_stub_file_end - _stub_start);
-
-		if (pg_check_range("copy", i, "", c->dst, c->len)) {
-			return -PG_EPARAMS;
-		}
-		if (c->src_offset > file || c->len > file - c->src_offset) {
-			pg_print("charon: params: copy %u source [0x%llx, +0x%llx) "
-				 "is outside the image (0x%llx bytes)\n", i,
-				 (unsigned long long)c->src_offset,
-				 (unsigned long long)c->len,
-				 (unsigned long long)file);
-			return -PG_EPARAMS;
-		}
+	if (pg_chain_check(p)) {
+		return -PG_EPARAMS;
 	}
 	return arch_check_params(p);
-}
-
-int pg_chainload(const struct charon_params *p)
-{
-	unsigned int i;
-
-	for (i = 0; i < p->nr_copies; i++) {
-		const struct charon_copy *c = &p->copies[i];
-
-		/* memmove: a payload may be moved over its own old place */
-		memmove((void *)(uintptr_t)c->dst,
-			_stub_start + c->src_offset, c->len);
-	}
-	return 0;
 }
 
 int pg_verify_regions(const struct charon_params *p)

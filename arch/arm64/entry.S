@@ -9,8 +9,9 @@
  * | Linux kexec (cpu_soft_restart)  | EL2/EL1 | x0..x3: ignored             |
  * | QEMU -device loader,cpu-num=0   | EL1, or EL2 with virtualization=on;  |
  * |                                 |         | all zero                    |
- * | U-Boot booti, firmware (Image)  | EL2/EL1 | x0 = DTB: ignored           |
- * Everything the stub needs comes from its parameter block.
+ * | U-Boot booti, firmware (Image)  | EL2/EL1 | x0 = DTB (pg_boot_arg)      |
+ * Everything the stub needs comes from its parameter block; in chainloader
+ * mode (charon-chain) the device tree in x0 too.
  *
  * Leaves for the next kernel (Documentation/arch/arm64/booting.rst):
  *   x0 = DTB, x1 = x2 = x3 = 0 (from the block's next.regs), same EL as
@@ -54,6 +55,7 @@ _head:
 	.type	_start, %function
 _start:
 	msr	daifset, #0xf		/* mask D, A, I, F */
+	mov	x20, x0			/* x20 = x0: booti's, QEMU's DTB */
 	adr	x19, _head		/* x19 = load address = load offset */
 	tst	x19, #0xfff		/* adrp, and the C code, need 4 KiB */
 	b.ne	.Lmisaligned
@@ -68,6 +70,8 @@ _start:
 	str	xzr, [x1], #8
 	b	.Lbss
 .Lbss_done:
+	adr_l	x1, pg_boot_arg		/* chainloader mode reads it */
+	str	x20, [x1]
 	mov	x0, x19
 	bl	pg_relocate		/* w0 = 0 or -LIB_E*, kept for pg_main */
 	mov	w1, w0

@@ -151,6 +151,40 @@ struct charon_copy {			/* chainloader mode: image -> RAM */
 	uint64_t len;		/* 0x10 bytes */
 };					/* 0x18 */
 
+/*
+ * Chainloader mode (docs/chainloader.md): the stub is the firmware's
+ * "kernel" and carries its payloads.  This descriptor lies in the image at
+ * params.chain_offset, after the stub's mem_size (bss and stack are never
+ * over it), and the payloads after it; copies[] move them to their
+ * destinations, checked against the RAM and the reserved ranges of the
+ * device tree the stub boots with; the regions are hashed there.
+ */
+#define CHARON_CHAIN_MAGIC	0x43524843u	/* "CHRC" read as LE u32 */
+#define CHARON_CHAIN_SIZE	0x70		/* sizeof(struct charon_chain) */
+
+struct charon_chain {
+	uint32_t magic;		/* 0x00 CHARON_CHAIN_MAGIC */
+	uint32_t size;		/* 0x04 sizeof(struct charon_chain) */
+	uint64_t image_size;	/* 0x08 bytes of the image, payloads included;
+				   copy sources lie in [chain_offset, this) */
+	uint64_t fdt_dst;	/* 0x10 where the stub builds the kernel's
+				   device tree (the tree it booted with,
+				   edited); 0: no tree */
+	uint64_t fdt_room;	/* 0x18 bytes at fdt_dst */
+	uint64_t fdt_fallback;	/* 0x20 where the firmware's tree is when the
+				   entry register holds none (a flash or
+				   bare-metal start: QEMU virt's RAM start);
+				   0: none */
+	uint64_t bootargs;	/* 0x28 start of the region holding /chosen
+				   bootargs, NUL-terminated; 0: leave them */
+	uint64_t initrd_start;	/* 0x30 /chosen linux,initrd-start */
+	uint64_t initrd_end;	/* 0x38 linux,initrd-end; 0: no initrd */
+	uint64_t dtb_offset;	/* 0x40 an embedded tree (--dtb) that wins
+				   over the firmware's: image offset; 0: none */
+	uint64_t dtb_len;	/* 0x48 its bytes */
+	uint8_t dtb_sha256[CHARON_DIGEST_LEN]; /* 0x50 checked before use */
+};					/* 0x70 */
+
 struct charon_console {
 	uint32_t kind;		/* 0x00 CHARON_CON_* */
 	uint32_t reg_shift;		/* 0x04 register stride = 1 << reg_shift */
@@ -175,7 +209,8 @@ struct charon_params {
 	uint32_t nr_regions;	/* 0x010 <= CHARON_MAX_REGIONS */
 	uint32_t nr_copies;		/* 0x014 <= CHARON_MAX_COPIES */
 	uint32_t fail_policy;	/* 0x018 CHARON_FAIL_* */
-	uint32_t reserved0;		/* 0x01c zero */
+	uint32_t chain_offset;	/* 0x01c chainloader mode: image offset of
+				   the struct charon_chain; 0: none */
 	struct charon_console console;	/* 0x020 */
 	struct charon_next next;	/* 0x030 */
 	struct charon_region regions[CHARON_MAX_REGIONS]; /* 0x098 */
@@ -191,6 +226,9 @@ CHARON_ABI_CHECK(charon_image_header, entry_offset, 0x1c);
 CHARON_ABI_CHECK(charon_region, sha256, 0x20);
 CHARON_ABI_CHECK(charon_copy, len, 0x10);
 CHARON_ABI_CHECK(charon_console, base, 0x08);
+CHARON_ABI_CHECK(charon_chain, fdt_dst, 0x10);
+CHARON_ABI_CHECK(charon_chain, dtb_sha256, 0x50);
+CHARON_ABI_CHECK(charon_params, chain_offset, 0x01c);
 CHARON_ABI_CHECK(charon_next, regs, 0x08);
 CHARON_ABI_CHECK(charon_next, arch, 0x28);
 CHARON_ABI_CHECK(charon_params, console, 0x020);
@@ -209,6 +247,8 @@ _Static_assert(sizeof(struct charon_image_header) == CHARON_HDR_SIZE,
 	       "image header size");
 _Static_assert(sizeof(struct charon_region) == 0x40, "region size");
 _Static_assert(sizeof(struct charon_next) == 0x68, "next size");
+_Static_assert(sizeof(struct charon_chain) == CHARON_CHAIN_SIZE,
+	       "chain descriptor size");
 _Static_assert(sizeof(struct charon_params) == CHARON_PARAMS_SIZE,
 	       "parameter block size");
 #endif /* C11 */

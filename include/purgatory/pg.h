@@ -76,11 +76,41 @@ int pg_check_params(const struct charon_params *p);
  */
 int pg_verify_regions(const struct charon_params *p);
 
+/*
+ * Chainloader mode (purgatory/chain.c in charon-chain; chain-none.c in the
+ * kexec stub refuses it).  The firmware's entry register that may hold a
+ * device tree (arm64 x0; 0 where the arch's entry does not record one),
+ * stored by the entry code after bss is cleared.
+ */
+extern uint64_t pg_boot_arg;
+
 /**
- * pg_chainload() - chainloader mode: copy payload segments into place
- * Return: 0 (the copies were validated by pg_check_params()).
+ * pg_chain_console() - no console in the block (or no valid block): the
+ *	one the entry register's device tree names in /chosen stdout-path
+ *	(charon-chain; the kexec stub has none)
+ */
+void pg_chain_console(const struct charon_params *p);
+
+/**
+ * pg_chain_check() - the chain descriptor and the copies, from
+ *	pg_check_params(), before anything is written
+ * Return: 0, or -PG_EPARAMS after printing what is wrong.
+ */
+int pg_chain_check(const struct charon_params *p);
+
+/**
+ * pg_chainload() - the device tree, every destination checked against
+ *	its RAM and reserved ranges, the tree into its room, the copies
+ * Return: 0, or -PG_EPARAMS after printing what is wrong.
  */
 int pg_chainload(const struct charon_params *p);
+
+/**
+ * pg_chain_fdt() - after verification: /chosen bootargs and initrd in the
+ *	kernel's tree
+ * Return: 0, or -PG_EPARAMS after printing what is wrong.
+ */
+int pg_chain_fdt(const struct charon_params *p);
 
 /**
  * pg_fail() - print why, then apply the failure policy; never returns

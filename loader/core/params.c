@@ -35,7 +35,7 @@ const struct charon_abi_field charon_params_fields[] = {
 	F(charon_params, nr_regions),
 	F(charon_params, nr_copies),
 	F(charon_params, fail_policy),
-	F(charon_params, reserved0),
+	F(charon_params, chain_offset),
 	F(charon_params, console.kind),
 	F(charon_params, console.reg_shift),
 	F(charon_params, console.base),
@@ -49,6 +49,23 @@ const struct charon_abi_field charon_params_fields[] = {
 	FE(charon_params, copies, src_offset, CHARON_MAX_COPIES, false),
 	FE(charon_params, copies, dst, CHARON_MAX_COPIES, false),
 	FE(charon_params, copies, len, CHARON_MAX_COPIES, false),
+	{ NULL, 0, 0, 0, 0, false },
+};
+
+const struct charon_abi_field charon_chain_fields[] = {
+	F(charon_chain, magic),
+	F(charon_chain, size),
+	F(charon_chain, image_size),
+	F(charon_chain, fdt_dst),
+	F(charon_chain, fdt_room),
+	F(charon_chain, fdt_fallback),
+	F(charon_chain, bootargs),
+	F(charon_chain, initrd_start),
+	F(charon_chain, initrd_end),
+	F(charon_chain, dtb_offset),
+	F(charon_chain, dtb_len),
+	{ "dtb_sha256", offsetof(struct charon_chain, dtb_sha256),
+	  CHARON_DIGEST_LEN, 1, 0, true },
 	{ NULL, 0, 0, 0, 0, false },
 };
 
@@ -176,6 +193,30 @@ void charon_params_decode(const void *in, struct charon_params *p,
 			  enum charon_endian e)
 {
 	decode(charon_params_fields, in, p, sizeof(*p), e);
+}
+
+/**
+ * charon_chain_encode() - write a chain descriptor in a byte order
+ * @c: the descriptor, host byte order
+ * @out: CHARON_CHAIN_SIZE bytes
+ * @e: the stub's byte order
+ */
+void charon_chain_encode(const struct charon_chain *c, void *out,
+			 enum charon_endian e)
+{
+	encode(charon_chain_fields, c, out, sizeof(*c), e);
+}
+
+/**
+ * charon_chain_decode() - read a chain descriptor in a byte order
+ * @in: CHARON_CHAIN_SIZE bytes
+ * @c: the descriptor, host byte order
+ * @e: the stub's byte order
+ */
+void charon_chain_decode(const void *in, struct charon_chain *c,
+			 enum charon_endian e)
+{
+	decode(charon_chain_fields, in, c, sizeof(*c), e);
 }
 
 /**

@@ -951,6 +951,16 @@ static void header_dec(const void *in, void *h, enum charon_endian e)
 	charon_header_decode(in, h, e);
 }
 
+static void chain_enc(const void *c, void *out, enum charon_endian e)
+{
+	charon_chain_encode(c, out, e);
+}
+
+static void chain_dec(const void *in, void *c, enum charon_endian e)
+{
+	charon_chain_decode(in, c, e);
+}
+
 /*
  * The codec (core/params.c) covers every byte of both ABI structs and
  * keeps every field's value: a field added to include/abi/params.h but not
@@ -967,6 +977,9 @@ static void test_params_codec_complete(void **state)
 	check_round_trip(charon_header_fields,
 			 sizeof(struct charon_image_header), header_enc,
 			 header_dec);
+	check_coverage(charon_chain_fields, sizeof(struct charon_chain));
+	check_round_trip(charon_chain_fields, sizeof(struct charon_chain),
+			 chain_enc, chain_dec);
 }
 
 static void test_params_big_endian(void **state)

@@ -46,6 +46,10 @@ void charon_params_encode(const struct charon_params *p, void *out,
 			  enum charon_endian e);
 void charon_params_decode(const void *in, struct charon_params *p,
 			  enum charon_endian e);
+void charon_chain_encode(const struct charon_chain *c, void *out,
+			 enum charon_endian e);
+void charon_chain_decode(const void *in, struct charon_chain *c,
+			 enum charon_endian e);
 void charon_header_encode(const struct charon_image_header *h, void *out,
 			  enum charon_endian e);
 void charon_header_decode(const void *in, struct charon_image_header *h,
@@ -63,6 +67,7 @@ struct charon_abi_field {
 
 extern const struct charon_abi_field charon_params_fields[];
 extern const struct charon_abi_field charon_header_fields[];
+extern const struct charon_abi_field charon_chain_fields[];
 
 bool charon_stub_params_empty(const struct charon_stub *stub);
 void charon_stub_write_params(struct charon_stub *stub,
