@@ -4,6 +4,7 @@
  *
  *	charon qemu --arch arm64|arm|x86_64|ppc64le|ppc64 --kernel K [options]
  *		[-- qemu ...]
+ *	charon image --arch arm64 --kernel K [options] -o FILE
  *	charon inspect [--ram-base A] [--ram-size S] FILE
  *	charon load --kernel K [options]; charon exec | unload | status
  *
@@ -26,6 +27,8 @@ static const char main_usage[] =
 "Commands:\n"
 "  qemu      lay out stub, kernel, initrd and DTB (x86_64: boot_params) and\n"
 "            start QEMU with them\n"
+"  image     write one bootable file, the chainloader stub with kernel,\n"
+"            initrd and command line, that QEMU -kernel and U-Boot start\n"
 "  load      load a kernel for kexec through the stub (kexec_load(2));\n"
 "            --crash: a crash kernel for kdump\n"
 "  exec      reboot into the loaded kernel\n"
@@ -51,6 +54,7 @@ static const struct command {
 	const char *usage;
 } commands[] = {
 	{ "qemu", cmd_qemu, qemu_usage },
+	{ "image", cmd_image, image_usage },
 	{ "inspect", cmd_inspect, inspect_usage },
 	{ "load", cmd_load, load_usage },
 	{ "exec", cmd_exec, exec_usage },

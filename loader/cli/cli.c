@@ -67,24 +67,25 @@ int bad_option(const char *cmd, int c, const struct option *opts,
 }
 
 /*
- * The stub when --stub did not name one (*path NULL): $CHARON_STUB if set
- * and not empty, else <dir of this program>/../ARCH/charon-stub.bin in buf.
- * Says so and returns EXIT_RUNTIME if there is none; -1 otherwise.
+ * The stub when --stub did not name one (*path NULL): $@env if set and not
+ * empty, else <dir of this program>/../ARCH/@file in buf.  Says so and
+ * returns EXIT_RUNTIME if there is none; -1 otherwise.
  */
-int find_stub(const struct charon_arch *a, const char **path, char *buf,
-	      size_t len)
+int find_stub(const struct charon_arch *a, const char *file, const char *env,
+	      const char **path, char *buf, size_t len)
 {
-	char rel[64];
+	char rel[96];
 
 	if (!*path) {
-		*path = getenv("CHARON_STUB");
+		*path = getenv(env);
 	}
 	if (*path && **path) {
 		return -1;
 	}
-	snprintf(rel, sizeof(rel), "%s/charon-stub.bin", a->name);
+	snprintf(rel, sizeof(rel), "%s/%s", a->name, file);
 	if (charon_beside_exe(rel, buf, len)) {
-		fprintf(stderr, "charon: error: cannot find the stub next to this program; use --stub\n");
+		fprintf(stderr, "charon: error: cannot find %s next to this program; use --stub\n",
+			rel);
 		return EXIT_RUNTIME;
 	}
 	*path = buf;

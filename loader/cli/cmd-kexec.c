@@ -470,7 +470,8 @@ int cmd_load(int argc, char **argv)
 	if (rc >= 0) {
 		return rc;
 	}
-	rc = find_stub(l.boot.arch, &l.boot.stub_path, stub_default,
+	rc = find_stub(l.boot.arch, "charon-stub.bin", "CHARON_STUB",
+		       &l.boot.stub_path, stub_default,
 		       sizeof(stub_default));
 	if (rc >= 0) {
 		return rc;

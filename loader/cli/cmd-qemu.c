@@ -118,7 +118,7 @@ static bool printable_name(const char *s)
 	return true;
 }
 
-static int make_workdir(const char *want, char *buf, size_t len,
+int make_workdir(const char *want, char *buf, size_t len,
 			struct charon_err *err)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -144,22 +144,6 @@ static int make_workdir(const char *want, char *buf, size_t len,
 	return 0;
 }
 
-struct qemu_args {
-	const char *arch;
-	struct charon_boot_opts boot;
-	struct charon_qemu_run run;
-	const char *workdir;
-	bool dry_run;
-	const char *flip[MAX_HOOKS];
-	int nr_flip;
-	const char *brk[MAX_HOOKS];
-	int nr_brk;
-	char **extra;
-	size_t nr_extra;
-	/* the arch-only options given, for the registry's rules */
-	const char *given[16];
-	unsigned int nr_given;
-};
 
 static void given(struct qemu_args *q, const char *option)
 {
@@ -174,6 +158,7 @@ enum {
 	OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB, OPT_WORKDIR, OPT_DRY_RUN,
 	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU, OPT_ATAGS, OPT_MACHINE_TYPE,
 	OPT_ENTRY32, OPT_KDUMP_BACKUP, OPT_RUN_AT_LOAD, OPT_PRERELOCATE,
+	OPT_OUTPUT, OPT_RAM,
 };
 
 static const struct option qemu_opts[] = {
@@ -202,6 +187,8 @@ static const struct option qemu_opts[] = {
 	{ "kdump-backup", required_argument, NULL, OPT_KDUMP_BACKUP },
 	{ "run-at-load", no_argument, NULL, OPT_RUN_AT_LOAD },
 	{ "prerelocate", no_argument, NULL, OPT_PRERELOCATE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "ram", required_argument, NULL, OPT_RAM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -237,14 +224,16 @@ static int parse_backup(const char *s, struct charon_x86_opts *o)
 }
 
 /* Return: -1 to go on, else the exit code */
-static int parse_qemu(int argc, char **argv, struct qemu_args *q)
+int qemu_parse(int argc, char **argv, struct qemu_args *q)
 {
-	const char *cmd = "qemu";
+	const char *cmd = q->image ? "image" : "qemu";
 	uint64_t v;
 	int dd, c, rc;
 
-	q->boot.fail_policy = CHARON_FAIL_TEST_EXIT;
-	q->boot.qemu = true;
+	q->boot.fail_policy = q->image ? CHARON_FAIL_HALT :
+					 CHARON_FAIL_TEST_EXIT;
+	q->boot.qemu = !q->image;
+	q->boot.image = q->image;
 
 	for (dd = 1; dd < argc && strcmp(argv[dd], "--"); dd++) {
 		;
@@ -255,11 +244,24 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 	}
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(dd, argv, "+:h", qemu_opts, NULL)) != -1) {
+	while ((c = getopt_long(dd, argv, q->image ? "+:ho:" : "+:h",
+				qemu_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			fputs(qemu_usage, stdout);
+			fputs(q->image ? image_usage : qemu_usage, stdout);
 			return 0;
+		case 'o':
+		case OPT_RAM:
+			if (!q->image) {
+				return bad_option(cmd, c, qemu_opts, argv);
+			}
+			if (c == 'o') {
+				q->output = optarg;
+			} else if (image_parse_ram(optarg, q)) {
+				return usage_error(cmd, "--ram %s: expected BASE,SIZE (an address and a size like 1G; neither 0, not wrapping)",
+						   optarg);
+			}
+			break;
 		case OPT_ARCH:
 			q->arch = optarg;
 			break;
@@ -274,6 +276,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			break;
 		case OPT_DTB:
 			q->boot.dtb_path = optarg;
+			q->user_dtb = true;
 			break;
 		case OPT_MACHINE:
 			if (!printable_name(optarg)) {
@@ -281,6 +284,7 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 						   optarg);
 			}
 			q->run.m.machine = optarg;
+			q->machine_given = true;
 			break;
 		case OPT_CPU:
 			if (!printable_name(optarg)) {
@@ -397,6 +401,10 @@ static int parse_qemu(int argc, char **argv, struct qemu_args *q)
 			return bad_option(cmd, c, qemu_opts, argv);
 		}
 	}
+	if (q->image && (dd < argc || q->dry_run)) {
+		return usage_error(cmd, "%s: not with charon image (it runs nothing)",
+				   q->dry_run ? "--dry-run" : "--");
+	}
 	if (optind < dd) {
 		return usage_error(cmd, "unexpected argument '%s' (QEMU arguments go after --)",
 				   argv[optind]);
@@ -471,13 +479,14 @@ int cmd_qemu(int argc, char **argv)
 	bool loader_stub;
 	int rc;
 
-	rc = parse_qemu(argc, argv, &q);
+	rc = qemu_parse(argc, argv, &q);
 	if (rc >= 0) {
 		return rc;
 	}
 	arch = q.boot.arch;
 	loader_stub = !arch->qemu.stub_is_kernel;
-	rc = find_stub(arch, &q.boot.stub_path, stub_default,
+	rc = find_stub(arch, "charon-stub.bin", "CHARON_STUB",
+		       &q.boot.stub_path, stub_default,
 		       sizeof(stub_default));
 	if (rc >= 0) {
 		return rc;

@@ -25,6 +25,42 @@ static const char *ok(bool good)
 	return good ? "" : "  <-- unexpected";
 }
 
+/* charon image: the chain descriptor and each payload's destination */
+static void print_chain(const struct charon_stub *stub,
+			const struct charon_params *p, FILE *f)
+{
+	char hex[CHARON_DIGEST_HEX_LEN];
+	struct charon_chain c;
+
+	if ((uint64_t)p->chain_offset + CHARON_CHAIN_SIZE > stub->len) {
+		fprintf(f, "chain descriptor at 0x%x: past the file's 0x%zx bytes  <-- unexpected\n",
+			p->chain_offset, stub->len);
+		return;
+	}
+	charon_chain_decode(stub->image + p->chain_offset, &c,
+			    stub->arch->endian);
+	fprintf(f, "chain descriptor at 0x%x:\n", p->chain_offset);
+	fprintf(f, "  magic         0x%08x%s\n", c.magic,
+		ok(c.magic == CHARON_CHAIN_MAGIC));
+	fprintf(f, "  size          0x%x%s\n", c.size,
+		ok(c.size == CHARON_CHAIN_SIZE));
+	fprintf(f, "  image_size    0x%llx%s\n", (ull)c.image_size,
+		ok(c.image_size <= stub->len));
+	fprintf(f, "  fdt_dst       0x%llx room 0x%llx (the kernel's tree, built at run time)\n",
+		(ull)c.fdt_dst, (ull)c.fdt_room);
+	fprintf(f, "  fdt_fallback  0x%llx\n", (ull)c.fdt_fallback);
+	fprintf(f, "  bootargs      0x%llx\n", (ull)c.bootargs);
+	fprintf(f, "  initrd        0x%llx-0x%llx\n", (ull)c.initrd_start,
+		(ull)c.initrd_end);
+	if (c.dtb_offset) {
+		charon_hex(c.dtb_sha256, CHARON_DIGEST_LEN, hex);
+		fprintf(f, "  embedded dtb  offset 0x%llx len 0x%llx sha256 %s\n",
+			(ull)c.dtb_offset, (ull)c.dtb_len, hex);
+	} else {
+		fprintf(f, "  embedded dtb  none (the firmware's tree)\n");
+	}
+}
+
 static void print_params(const struct charon_stub *stub,
 			 const struct charon_params *p, FILE *f)
 {
@@ -75,6 +111,11 @@ static void print_params(const struct charon_stub *stub,
 		fprintf(f, "  copy %-2u       src_offset 0x%llx dst 0x%llx len 0x%llx\n",
 			i, (ull)p->copies[i].src_offset,
 			(ull)p->copies[i].dst, (ull)p->copies[i].len);
+	}
+	fprintf(f, "  chain_offset  0x%x%s\n", p->chain_offset,
+		p->chain_offset ? " (a chainloader image)" : "");
+	if (p->chain_offset) {
+		print_chain(stub, p, f);
 	}
 }
 

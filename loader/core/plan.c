@@ -368,6 +368,14 @@ int charon_boot_dtb_room(const struct charon_boot_opts *o,
 		charon_crash_usable(o, b, dtb);
 	}
 	*room = charon_fdt_edit_room(dtb, &b->edit);
+	/*
+	 * charon image: the stub edits the firmware's tree, which may be
+	 * larger than this one, and the command line sits at the room's end
+	 */
+	if (o->image) {
+		*room += CHARON_IMAGE_FDT_SLACK +
+			 (o->bootargs ? strlen(o->bootargs) + 1 + PAGE : 0);
+	}
 	if (*room > CHARON_FDT_MAX_SIZE) {
 		return charon_errf(err, -EFBIG,
 				   "dtb: %s: edited tree would need 0x%zx bytes, more than the 2 MiB of Linux's booting.rst",
@@ -438,7 +446,7 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (o->ram_head_reserve && !charon_boot_ram_head(o, b, err)) {
 		return -EINVAL;
 	}
-	if (!a->stub_placed && !charon_boot_add_stub(o, b, err)) {
+	if (!a->stub_placed && !o->image && !charon_boot_add_stub(o, b, err)) {
 		return -EINVAL;
 	}
 	rc = a->place(o, b, room, err);
@@ -452,7 +460,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (rc) {
 		return rc;
 	}
-	s = charon_layout_find(&b->layout, "stub");
+	s = charon_layout_find(&b->layout, o->image ? o->ram_head_name :
+							 "stub");
 	if (s) {
 		b->stub_addr = s->addr;
 		b->stub_size = s->size;

@@ -193,6 +193,7 @@ int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 		     struct charon_err *err)
 {
 	const struct charon_arch *a;
+	uint32_t chain;
 	int rc;
 
 	memset(stub, 0, sizeof(*stub));
@@ -227,12 +228,16 @@ int charon_stub_open(const char *name, const uint8_t *buf, size_t len,
 	if (rc) {
 		return rc;
 	}
-	if (len > stub->hdr.mem_size) {
+	/* a chainloader image (charon image) carries payloads past mem_size */
+	chain = charon_get32(buf + stub->hdr.params_offset +
+			     offsetof(struct charon_params, chain_offset),
+			     a->endian);
+	if (len > stub->hdr.mem_size && !chain) {
 		return charon_errf(err, -EINVAL,
 				   "stub: %s: file has 0x%zx bytes, more than mem_size 0x%x",
 				   name, len, stub->hdr.mem_size);
 	}
-	if (len > stub->hdr.file_size) {
+	if (len > stub->hdr.file_size && !chain) {
 		charon_warnf("stub: %s: file has 0x%zx bytes, file_size at 0x%zx says 0x%x; loading the whole file",
 			     name, len, a->hdr_off + 0x14, stub->hdr.file_size);
 	}

@@ -117,6 +117,17 @@ static int inspect_kernel(const char *name, const uint8_t *buf, size_t len,
 	return rc;
 }
 
+/*
+ * charon image: the Image header's image_size (0x10, 64-bit LE) covers the
+ * whole file, so QEMU and U-Boot's booti keep (or move) the payloads too
+ */
+static int image_fixup(uint8_t *img, size_t len, struct charon_err *err)
+{
+	(void)err;
+	charon_put64(img + 0x10, len, CHARON_LE);
+	return 0;
+}
+
 const struct charon_arch charon_arch_arm64 = {
 	.name = "arm64",
 	.id = CHARON_ARCH_ARM64,
@@ -133,6 +144,10 @@ const struct charon_arch charon_arch_arm64 = {
 		.cpu = "cortex-a57",
 		.memory = "1G",
 		.exit = CHARON_QEMU_EXIT_SEMIHOSTING,
+	},
+	.image = {
+		.window = (uint64_t)4 << 20,
+		.fixup = image_fixup,
 	},
 	.read_kernel = charon_arm64_read_kernel,
 	.machine = charon_boot_dt_machine,

@@ -48,6 +48,7 @@ struct charon_live;
 struct charon_qemu_run;
 struct charon_params;
 struct charon_segment;
+struct charon_err;
 
 /* which running-system facts charon load reads (backend/live.c) */
 enum charon_live_arch {
@@ -80,6 +81,18 @@ struct charon_plan_row {
 	uint64_t len;
 };
 
+/* charon image: the chainloader image of this arch (core/image.c) */
+struct charon_arch_image {
+	/*
+	 * how far past the start of RAM firmware may load the image (arm64:
+	 * QEMU -kernel at +0, U-Boot's kernel_addr_r at +4 MiB); the layout
+	 * keeps this and the image's own length out; 0: no image yet
+	 */
+	uint64_t window;
+	/* the boot-format header's size fields for the whole image */
+	int (*fixup)(uint8_t *img, size_t len, struct charon_err *err);
+};
+
 struct charon_arch {
 	const char *name;		/* "arm64": --arch, file names */
 	uint16_t id;			/* CHARON_ARCH_* */
@@ -98,6 +111,7 @@ struct charon_arch {
 	 */
 	const char *foreign_note;
 	struct charon_arch_qemu qemu;
+	struct charon_arch_image image;
 
 	/* the arch's rules for the command line's options (the CLI asks) */
 	int (*check_opts)(const struct charon_boot_opts *o,

@@ -87,6 +87,14 @@ struct charon_boot_opts {
 	 * out what both use then (powernv: skiboot.lid, QEMU's tree)
 	 */
 	bool qemu;
+	/*
+	 * charon image: the plan is for a chainloader image the firmware
+	 * loads at the start of RAM (the arch's image window is kept out,
+	 * no stub segment is placed); the stub builds the kernel's tree at
+	 * run time in the "dtb" segment's room, which holds the command line
+	 * at its end too
+	 */
+	bool image;
 	struct charon_arm_opts arm;
 	struct charon_x86_opts x86;
 	struct charon_ppc64_opts ppc64;
@@ -228,6 +236,9 @@ int charon_boot_make_dtb(const struct charon_boot_opts *o,
 			 struct charon_boot *b, const uint8_t *dtb,
 			 struct charon_err *err);
 void charon_boot_encode(struct charon_boot *b);
+
+/* charon image: the tree's room beyond what this tree's edit needs */
+#define CHARON_IMAGE_FDT_SLACK	((size_t)64 << 10)
 
 /* kdump's steps (core/crash-plan.c) */
 void charon_crash_usable(const struct charon_boot_opts *o,

@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: MIT
+"""The chainloader image (docs/chainloader.md): `charon image` writes one
+file; QEMU starts it as it would a kernel (-kernel), with its own device
+tree in x0; the stub checks every destination against that tree, moves the
+payloads, verifies them where they landed, edits the tree and boots
+Debian's kernel.  The refusals damage the file, or run it on a machine
+whose tree does not allow the destinations; the kernel is never entered.
+
+The file is read back here with struct, independently of charon's codec:
+the image header at 0x40, the block at its params_offset, the copies at
+0x498 in the block (docs/abi.md)."""
+import struct
+import subprocess
+
+import pytest
+
+from conftest import kernel_file
+from charonrun import built_files, run
+
+ARCH = "arm64"
+QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a57",
+        "-nographic", "-no-reboot",
+        "-semihosting-config", "enable=on,target=native"]
+HDR_OFF = 0x40
+COPIES_OFF, COPY_SIZE = 0x498, 0x18
+REGIONS_OFF, REGION_SIZE = 0x098, 0x40
+
+
+@pytest.fixture(scope="module")
+def files(build_dir):
+    f = built_files(build_dir, ARCH)
+    f["chain"] = build_dir / ARCH / "charon-chain.bin"
+    assert f["chain"].exists(), f"{f['chain']} missing (make check-build)"
+    f["kernel"] = kernel_file(build_dir, ARCH)
+    return f
+
+
+def make_image(files, tmp_path, *extra, tag="charon.test=image"):
+    """charon image for QEMU virt with Debian's kernel and the test
+    initramfs; its path and the CLI's output."""
+    out = tmp_path / "charon.img"
+    p = subprocess.run(
+        [files["charon"], "image", "--arch", ARCH, "--stub", files["chain"],
+         "--kernel", files["kernel"], "--initrd", files["initrd"],
+         "--append", f"console=ttyAMA0 panic=-1 {tag}",
+         "--fail", "test-exit", "--workdir", tmp_path / "work",
+         "-o", out, *extra],
+        capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return out, p.stdout
+
+
+def boot(image, *qemu, memory="1G", timeout=600, stop_after=None):
+    return run(QEMU[0], QEMU[1:] + ["-M", "virt", "-m", memory, "-kernel",
+                                    image, *qemu], timeout=timeout,
+               stop_after=stop_after)
+
+
+def copies(image):
+    """[(label, src_offset, dst, len)] from the file's parameter block."""
+    b = image.read_bytes()
+    params = struct.unpack_from("<I", b, HDR_OFF + 0x0c)[0]
+    nr_regions, nr_copies = struct.unpack_from("<II", b, params + 0x10)
+    labels = {}
+    for i in range(nr_regions):
+        start, = struct.unpack_from("<Q", b, params + REGIONS_OFF +
+                                    i * REGION_SIZE)
+        label = b[params + REGIONS_OFF + i * REGION_SIZE + 0x10:][:16]
+        labels[start] = label.rstrip(b"\0").decode()
+    out = []
+    for i in range(nr_copies):
+        src, dst, n = struct.unpack_from("<QQQ", b, params + COPIES_OFF +
+                                         i * COPY_SIZE)
+        out.append((labels.get(dst, "?"), src, dst, n))
+    return out
+
+
+def not_entered(r):
+    assert "jumping to" not in r.out and "Booting Linux" not in r.out, r
+    assert "CHARON-MARKER" not in r.out, r
+    assert r.status == 1, r
+
+
+def test_image_boots_debian_kernel(files, tmp_path):
+    """QEMU -kernel charon.img: the command line comes from the image."""
+    image, said = make_image(files, tmp_path)
+    r = boot(image)
+    assert "device tree at 0x" in r.out and "the firmware's" in r.out, r
+    assert "charon: all 3 regions verified" in r.out, r
+    assert r.marker() and "charon.test=image" in r.marker(), r
+    # every payload is copied to a region of its own
+    assert sorted(c[0] for c in copies(image)) == \
+        ["cmdline", "initrd", "kernel"], copies(image)
+
+
+def test_flipped_bit_in_the_file_is_refused(files, tmp_path):
+    image, _ = make_image(files, tmp_path)
+    label, src, dst, n = next(c for c in copies(image) if c[0] == "kernel")
+    b = bytearray(image.read_bytes())
+    b[src + n // 2] ^= 1
+    image.write_bytes(bytes(b))
+    r = boot(image, timeout=300)
+    assert f"'kernel' at 0x{dst:x}" in r.out and "SHA-256 MISMATCH" in r.out, r
+    assert "FAILED: refusing to boot" in r.out, r
+    not_entered(r)
+
+
+def test_destination_outside_the_firmwares_ram_is_refused(files, tmp_path):
+    """Built for a board whose RAM starts at 2 GiB, run on virt, whose 1 GiB
+    starts at 1 GiB: the first copy is outside the RAM the tree names."""
+    image, _ = make_image(files, tmp_path, "--ram", "0x80000000,1G")
+    r = boot(image, timeout=300)
+    assert "is outside the RAM the device tree describes: " \
+           "[0x40000000, 0x80000000)" in r.out, r
+    assert "FAILED: chainloader: refusing to copy" in r.out, r
+    not_entered(r)
+
+
+def test_destination_on_a_reserved_range_is_refused(files, tmp_path):
+    """QEMU given a tree (-dtb) with a /memreserve/ inside the kernel's
+    destination: the stub names the copy and the range."""
+    image, _ = make_image(files, tmp_path)
+    label, src, dst, n = next(c for c in copies(image) if c[0] == "kernel")
+    dtb = tmp_path / "virt.dtb"
+    subprocess.run(QEMU + ["-M", f"virt,dumpdtb={dtb}", "-m", "1G"],
+                   check=True, capture_output=True, timeout=60)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb],
+                         check=True, capture_output=True, text=True).stdout
+    rsv = (dst + n // 2) & ~0xfff
+    dts = dts.replace("/dts-v1/;", f"/dts-v1/;\n/memreserve/ {rsv:#x} 0x1000;",
+                      1)
+    (tmp_path / "rsv.dts").write_text(dts)
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                    tmp_path / "rsv.dtb", tmp_path / "rsv.dts"], check=True)
+    r = boot(image, "-dtb", tmp_path / "rsv.dtb", timeout=300)
+    assert f"copy 0 'kernel' [0x{dst:x}, 0x{dst + n:x}) overlaps the " \
+           f"reserved range [0x{rsv:x}, 0x{rsv + 0x1000:x})" in r.out, r
+    not_entered(r)
