@@ -57,7 +57,33 @@ _start:
 	msr	daifset, #0xf		/* mask D, A, I, F */
 	mov	x20, x0			/* x20 = x0: booti's, QEMU's DTB */
 	adr	x19, _head		/* x19 = load address = load offset */
-	tst	x19, #0xfff		/* adrp, and the C code, need 4 KiB */
+	/*
+	 * A flash image (charon image --flash) runs from memory it must not
+	 * write: the header's res2 says where in RAM, res3 how many bytes;
+	 * copy the whole image there and continue in the copy (where res2
+	 * equals the load address).  Both are 0 in every other image.
+	 */
+	ldr	x1, [x19, #CHARON_ARM64_SELF_COPY]
+	cbz	x1, 2f
+	cmp	x1, x19
+	b.eq	2f
+	ldr	x2, [x19, #CHARON_ARM64_SELF_COPY + 8]
+	mov	x3, x19
+	mov	x4, x1
+1:	ldr	x5, [x3], #8		/* the length is whole pages */
+	str	x5, [x4], #8
+	subs	x2, x2, #8
+	b.hi	1b
+	dsb	sy
+	ic	iallu
+	dsb	sy
+	isb
+	adr	x2, _start
+	sub	x2, x2, x19
+	add	x1, x1, x2
+	mov	x0, x20
+	br	x1			/* _start in the copy */
+2:	tst	x19, #0xfff		/* adrp, and the C code, need 4 KiB */
 	b.ne	.Lmisaligned
 	adr_l	x1, _stack_top
 	mov	sp, x1			/* sp = top of the stub's own stack */

@@ -34,6 +34,13 @@
 #define CHARON_HDR_OFF_X86_64	0x40	/* after the 64-bit entry's jump */
 #define CHARON_HDR_OFF_PPC64	0x100	/* after the 256-byte entry block */
 
+/*
+ * arm64 flash images (charon image --flash): the Image header's res2 and
+ * res3 (0x20, 0x28) hold where in RAM the stub copies the whole image
+ * before it writes anything, and how many bytes (whole pages); 0: no copy
+ */
+#define CHARON_ARM64_SELF_COPY	0x20
+
 /* ppc64: the entry block, the stub's first bytes (docs/abi.md) */
 #define CHARON_PPC64_BLOCK_SIZE	0x100
 #define CHARON_PPC64_RUN_AT_LOAD 0x5c	/* __run_at_load, in block and kernel */

@@ -158,7 +158,7 @@ enum {
 	OPT_STUB_ADDR, OPT_FAIL, OPT_VERBOSE_STUB, OPT_WORKDIR, OPT_DRY_RUN,
 	OPT_FLIP_BIT, OPT_BREAK_PARAMS, OPT_QEMU, OPT_ATAGS, OPT_MACHINE_TYPE,
 	OPT_ENTRY32, OPT_KDUMP_BACKUP, OPT_RUN_AT_LOAD, OPT_PRERELOCATE,
-	OPT_OUTPUT, OPT_RAM,
+	OPT_OUTPUT, OPT_RAM, OPT_FLASH,
 };
 
 static const struct option qemu_opts[] = {
@@ -189,6 +189,7 @@ static const struct option qemu_opts[] = {
 	{ "prerelocate", no_argument, NULL, OPT_PRERELOCATE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "ram", required_argument, NULL, OPT_RAM },
+	{ "flash", no_argument, NULL, OPT_FLASH },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -252,10 +253,13 @@ int qemu_parse(int argc, char **argv, struct qemu_args *q)
 			return 0;
 		case 'o':
 		case OPT_RAM:
+		case OPT_FLASH:
 			if (!q->image) {
 				return bad_option(cmd, c, qemu_opts, argv);
 			}
-			if (c == 'o') {
+			if (c == OPT_FLASH) {
+				q->boot.flash = true;
+			} else if (c == 'o') {
 				q->output = optarg;
 			} else if (image_parse_ram(optarg, q)) {
 				return usage_error(cmd, "--ram %s: expected BASE,SIZE (an address and a size like 1G; neither 0, not wrapping)",

@@ -96,7 +96,7 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 	struct charon_segment *room = charon_layout_find(&b->layout, "dtb");
 	struct charon_params *p = &b->params;
 	struct charon_chain c = { 0 };
-	uint64_t cl_len = 0, off, total;
+	uint64_t cl_len = 0, off, total, self = 0;
 	unsigned int i, n = 0;
 	uint8_t *img;
 	int rc;
@@ -110,6 +110,19 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 		return charon_errf(err, -EFBIG,
 				   "image: 0x%llx bytes: more than the 4 GiB a boot image header can say",
 				   (ull)total);
+	}
+	/*
+	 * --flash: the stub copies the image into RAM first (the window's
+	 * start), and finds the firmware's tree at the start of RAM
+	 */
+	if (o->flash) {
+		if (!b->layout.nr_ram || !b->arch->image.flash_copy_offset) {
+			return charon_errf(err, -EINVAL,
+					   "image: --flash: no RAM, or no flash image for %s",
+					   b->arch->name);
+		}
+		c.fdt_fallback = b->layout.ram[0].start;
+		self = c.fdt_fallback + b->arch->image.flash_copy_offset;
 	}
 	c.magic = CHARON_CHAIN_MAGIC;
 	c.size = sizeof(c);
@@ -191,7 +204,8 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (dtb) {
 		memcpy(img + c.dtb_offset, dtb, dtb_len);
 	}
-	rc = b->arch->image.fixup ? b->arch->image.fixup(img, total, err) : 0;
+	rc = b->arch->image.fixup ?
+	     b->arch->image.fixup(img, total, self, err) : 0;
 	if (rc) {
 		free(img);
 		return rc;

@@ -9,9 +9,11 @@ whose tree does not allow the destinations; the kernel is never entered.
 The file is read back here with struct, independently of charon's codec:
 the image header at 0x40, the block at its params_offset, the copies at
 0x498 in the block (docs/abi.md)."""
+import pathlib
 import struct
 import subprocess
 
+import pexpect
 import pytest
 
 from conftest import kernel_file
@@ -24,6 +26,8 @@ QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a57",
 HDR_OFF = 0x40
 COPIES_OFF, COPY_SIZE = 0x498, 0x18
 REGIONS_OFF, REGION_SIZE = 0x098, 0x40
+# Debian's u-boot-qemu
+UBOOT = pathlib.Path("/usr/lib/u-boot/qemu_arm64/u-boot.bin")
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +140,53 @@ def test_destination_on_a_reserved_range_is_refused(files, tmp_path):
     assert f"copy 0 'kernel' [0x{dst:x}, 0x{dst + n:x}) overlaps the " \
            f"reserved range [0x{rsv:x}, 0x{rsv + 0x1000:x})" in r.out, r
     not_entered(r)
+
+
+def test_flash_image_boots(files, tmp_path):
+    """-bios charon-flash.img: the CPU starts in flash at 0, the stub
+    copies itself to RAM and takes QEMU's tree from the start of RAM."""
+    image, _ = make_image(files, tmp_path, "--flash", tag="charon.test=flash")
+    flash = image.rename(tmp_path / "charon-flash.img")
+    r = run(QEMU[0], QEMU[1:] + ["-M", "virt", "-m", "1G", "-bios", flash],
+            timeout=600)
+    assert "the firmware's, at the start of RAM" in r.out, r
+    assert "charon: all 3 regions verified" in r.out, r
+    assert r.marker() and "charon.test=flash" in r.marker(), r
+    # it ran from RAM: its banner's address is not the flash's
+    stub_at = int(r.out.split("charon: stub at 0x", 1)[1].split("-")[0], 16)
+    assert stub_at >= 0x40000000, r
+
+
+def test_uboot_booti_boots_the_image(files, tmp_path):
+    """Debian's U-Boot (-bios), the image put in RAM at kernel_addr_r by a
+    loader device, booti typed on its console with U-Boot's own tree."""
+    assert UBOOT.exists(), f"{UBOOT} missing (scripts/install-deps)"
+    image, _ = make_image(files, tmp_path, tag="charon.test=booti")
+    log = tmp_path / "uboot.log"
+    p = pexpect.spawn(QEMU[0], [str(a) for a in QEMU[1:] + [
+        "-M", "virt", "-m", "1G", "-bios", UBOOT,
+        "-device", f"loader,file={image},addr=0x40400000,force-raw=on"]],
+        encoding="utf-8", codec_errors="replace", timeout=120)
+    with open(log, "w") as f:
+        p.logfile_read = f
+        try:
+            p.expect("Hit any key to stop autoboot")
+            p.send(" ")
+            p.expect("=> ")
+            p.sendline("printenv kernel_addr_r")
+            p.expect(r"kernel_addr_r=(0x[0-9a-f]+)")
+            addr = int(p.match.group(1), 16)
+            p.expect("=> ")
+            p.sendline("booti ${kernel_addr_r} - ${fdtcontroladdr}")
+            p.expect([r"CHARON-MARKER: uname=", "FAILED", pexpect.EOF],
+                     timeout=600)
+        finally:
+            p.terminate(force=True)
+    out = log.read_text()
+    # the loader device put the image where U-Boot boots it from
+    assert addr == 0x40400000, out
+    assert "Starting kernel" in out and "the firmware's, from the entry " \
+        "register" in out, out
+    assert "charon: all 3 regions verified" in out, out
+    assert "CHARON-MARKER: booted cmdline=console=ttyAMA0 panic=-1 " \
+        "charon.test=booti" in out, out

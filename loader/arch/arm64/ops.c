@@ -121,10 +121,15 @@ static int inspect_kernel(const char *name, const uint8_t *buf, size_t len,
  * charon image: the Image header's image_size (0x10, 64-bit LE) covers the
  * whole file, so QEMU and U-Boot's booti keep (or move) the payloads too
  */
-static int image_fixup(uint8_t *img, size_t len, struct charon_err *err)
+static int image_fixup(uint8_t *img, size_t len, uint64_t self_copy,
+		       struct charon_err *err)
 {
 	(void)err;
 	charon_put64(img + 0x10, len, CHARON_LE);
+	/* --flash: res2, res3 (entry.S copies the image to RAM first) */
+	charon_put64(img + CHARON_ARM64_SELF_COPY, self_copy, CHARON_LE);
+	charon_put64(img + CHARON_ARM64_SELF_COPY + 8, self_copy ? len : 0,
+		     CHARON_LE);
 	return 0;
 }
 
@@ -148,6 +153,8 @@ const struct charon_arch charon_arch_arm64 = {
 	.image = {
 		.window = (uint64_t)4 << 20,
 		.fixup = image_fixup,
+		/* QEMU virt: its tree is in the first MiB */
+		.flash_copy_offset = (uint64_t)2 << 20,
 	},
 	.read_kernel = charon_arm64_read_kernel,
 	.machine = charon_boot_dt_machine,

@@ -89,8 +89,14 @@ struct charon_arch_image {
 	 * keeps this and the image's own length out; 0: no image yet
 	 */
 	uint64_t window;
-	/* the boot-format header's size fields for the whole image */
-	int (*fixup)(uint8_t *img, size_t len, struct charon_err *err);
+	/*
+	 * the boot-format header's size fields for the whole image; a flash
+	 * image (@self_copy not 0): where in RAM the stub copies itself
+	 */
+	int (*fixup)(uint8_t *img, size_t len, uint64_t self_copy,
+		     struct charon_err *err);
+	/* a flash image: the stub's copy in RAM, past the start of RAM */
+	uint64_t flash_copy_offset;
 };
 
 struct charon_arch {

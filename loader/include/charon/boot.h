@@ -95,6 +95,7 @@ struct charon_boot_opts {
 	 * at its end too
 	 */
 	bool image;
+	bool flash;	/* charon image --flash: started in place from flash */
 	struct charon_arm_opts arm;
 	struct charon_x86_opts x86;
 	struct charon_ppc64_opts ppc64;
