@@ -76,6 +76,15 @@ $(HOST)/tests/test-loader-ppc64: tests/unit/test_loader_ppc64.c \
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iloader/include -o $@ \
 		$(filter %.c %.o,$^) -lcmocka $(LOADER_LDLIBS)
 
+# the stub's chainloader mode built for the host, with Debian's libfdt
+# (tests/unit/test_chain.py runs it on a QEMU virt tree)
+$(HOST)/tests/test-chain-fdt: tests/unit/test_chain_fdt.c purgatory/chain.c \
+		purgatory/verify.c $(HOST_LIB_OBJS)
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) -lfdt \
+		$(HOST_LDLIBS)
+
 # the CLI under the sanitizers, for the hostile-input run (tests/hostile/)
 $(HOST)/tests/charon-asan: $(addprefix $(HOST)/tests/loader/,$(charon-cli-y)) \
 		$(LOADER_TEST_OBJS)
@@ -100,7 +109,8 @@ run: $(POWERNV_DUMPFDT)
 endif
 
 host-tests: $(HOST)/charon $(HOST)/tests/charon-asan $(HOST)/tests/test-loader \
-	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64
+	$(HOST)/tests/test-loader-x86 $(HOST)/tests/test-loader-ppc64 \
+	$(HOST)/tests/test-chain-fdt
 
 # every CLI entry point fed damaged input (tests/hostile/hostile.py); make
 # check runs a sample of it (tests/unit/test_hardening.py)

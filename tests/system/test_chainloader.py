@@ -125,9 +125,7 @@ def test_destination_on_a_reserved_range_is_refused(files, tmp_path):
     destination: the stub names the copy and the range."""
     image, _ = make_image(files, tmp_path)
     label, src, dst, n = next(c for c in copies(image) if c[0] == "kernel")
-    dtb = tmp_path / "virt.dtb"
-    subprocess.run(QEMU + ["-M", f"virt,dumpdtb={dtb}", "-m", "1G"],
-                   check=True, capture_output=True, timeout=60)
+    dtb = dump_virt_dtb(tmp_path)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb],
                          check=True, capture_output=True, text=True).stdout
     rsv = (dst + n // 2) & ~0xfff
@@ -190,3 +188,31 @@ def test_uboot_booti_boots_the_image(files, tmp_path):
     assert "charon: all 3 regions verified" in out, out
     assert "CHARON-MARKER: booted cmdline=console=ttyAMA0 panic=-1 " \
         "charon.test=booti" in out, out
+
+
+def dump_virt_dtb(tmp_path):
+    dtb = tmp_path / "virt.dtb"
+    subprocess.run(QEMU + ["-M", f"virt,dumpdtb={dtb}", "-m", "1G"],
+                   check=True, capture_output=True, timeout=60)
+    return dtb
+
+
+def test_embedded_dtb_wins_and_is_checked(files, tmp_path):
+    """--dtb: the stub boots with the image's tree, not QEMU's; a bit
+    flipped in that tree inside the file is refused before it is read."""
+    dtb = dump_virt_dtb(tmp_path)
+    image, _ = make_image(files, tmp_path, "--dtb", dtb,
+                          tag="charon.test=embedded")
+    r = boot(image)
+    assert "embedded in the image" in r.out, r
+    assert r.marker() and "charon.test=embedded" in r.marker(), r
+
+    b = bytearray(image.read_bytes())
+    t = b.find(dtb.read_bytes()[:64], 0x1000)
+    assert t > 0, "the tree is not in the image"
+    b[t + 0x100] ^= 1
+    image.write_bytes(bytes(b))
+    r = boot(image, timeout=300)
+    assert f"embedded dtb at image offset 0x{t:x}" in r.out and \
+        "SHA-256 MISMATCH" in r.out, r
+    not_entered(r)
