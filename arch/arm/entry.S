@@ -10,8 +10,9 @@
  * |                                   |           | type, r2 = DTB/ATAGs:  |
  * |                                   |           | ignored                |
  * | QEMU -device loader,cpu-num=0     | SVC, or HYP with virtualization=on |
- * | U-Boot bootz (it sees a zImage)   | SVC/HYP   | as kexec: ignored      |
- * Everything the stub needs comes from its parameter block.
+ * | U-Boot bootz (it sees a zImage)   | SVC/HYP   | r2 = DTB (pg_boot_arg) |
+ * Everything the stub needs comes from its parameter block; in chainloader
+ * mode (charon-chain) the device tree in r2 too.
  *
  * Leaves for the next kernel (Documentation/arch/arm/booting.rst):
  *   r0 = 0, r1 = machine type, r2 = DTB or ATAG list (next.regs[0..2]),
@@ -60,7 +61,7 @@ _head:
 	.long	IMG_OFF(_stub_file_end)	/* ABI: 0x2c end: the image size */
 	.long	ZIMAGE_ENDIAN		/* ABI: 0x30 endianness marker */
 	.long	0			/* ABI: 0x34 no tag table */
-	.long	0, 0
+	.long	0, 0			/* 0x38, 0x3c: CHARON_ARM_SELF_COPY */
 
 	.org	CHARON_HDR_OFF_ARM
 	/* entry: the branch at 0; no second entry */
@@ -70,6 +71,37 @@ _head:
 	.section .text.entry, "ax"
 	.type	_start, %function
 _start:
+	mov	r6, r2			/* r6 = r2: bootz's, QEMU's DTB */
+	/*
+	 * A flash image (charon image --flash) runs from memory it must not
+	 * write: header words 0x38 and 0x3c say where in RAM and how many
+	 * bytes; copy the whole image there and continue in the copy (where
+	 * 0x38 equals the load address).  Both are 0 in every other image.
+	 */
+	adr_far	r7, r0, _head
+	ldr	r0, [r7, #CHARON_ARM_SELF_COPY]
+	cmp	r0, #0
+	cmpne	r0, r7
+	beq	2f
+	ldr	r1, [r7, #CHARON_ARM_SELF_COPY + 4]
+	mov	r2, r7
+	mov	r3, r0
+1:	ldr	r4, [r2], #4		/* the length is whole pages */
+	str	r4, [r3], #4
+	subs	r1, r1, #4
+	bhi	1b
+	dsb	sy
+	mov	r1, #0
+	mcr	p15, 0, r1, c7, c5, 0	/* ICIALLU */
+	mcr	p15, 0, r1, c7, c5, 6	/* BPIALL */
+	dsb	sy
+	isb
+	adr_far	r1, r2, _start
+	sub	r1, r1, r7
+	add	r0, r0, r1
+	mov	r2, r6
+	bx	r0			/* _start in the copy */
+2:
 	mrs	r4, cpsr		/* r4 = mode at entry, for arch_init */
 	cpsid	aif			/* mask async aborts, IRQ, FIQ */
 	adr_far	r5, r0, _head		/* r5 = load address = load offset */
@@ -84,6 +116,10 @@ _start:
 	blo	.Lbss
 	adr_far	r0, r1, arm_entry_cpsr
 	str	r4, [r0]
+	adr_far	r0, r1, pg_boot_arg	/* chainloader mode reads it (u64) */
+	str	r6, [r0]
+	mov	r1, #0
+	str	r1, [r0, #4]
 
 	mov	r0, r5			/* pg_relocate(u64 load_addr): r0:r1 */
 	mov	r1, #0

@@ -40,6 +40,8 @@
  * before it writes anything, and how many bytes (whole pages); 0: no copy
  */
 #define CHARON_ARM64_SELF_COPY	0x20
+/* arm flash images: the same in the zImage header's words 0x38, 0x3c */
+#define CHARON_ARM_SELF_COPY	0x38
 
 /* ppc64: the entry block, the stub's first bytes (docs/abi.md) */
 #define CHARON_PPC64_BLOCK_SIZE	0x100

@@ -19,23 +19,31 @@ import pytest
 from conftest import kernel_file
 from charonrun import built_files, run
 
-ARCH = "arm64"
-QEMU = ["qemu-system-aarch64", "-cpu", "cortex-a57",
-        "-nographic", "-no-reboot",
-        "-semihosting-config", "enable=on,target=native"]
+# per arch: QEMU, its CPU, Debian's U-Boot for virt and its boot command
+MACHINES = {
+    "arm64": ("qemu-system-aarch64", "cortex-a57", "qemu_arm64", "booti"),
+    "arm": ("qemu-system-arm", "cortex-a15", "qemu_arm", "bootz"),
+}
 HDR_OFF = 0x40
 COPIES_OFF, COPY_SIZE = 0x498, 0x18
 REGIONS_OFF, REGION_SIZE = 0x098, 0x40
-# Debian's u-boot-qemu
-UBOOT = pathlib.Path("/usr/lib/u-boot/qemu_arm64/u-boot.bin")
+UBOOT_DIR = pathlib.Path("/usr/lib/u-boot")   # Debian's u-boot-qemu
 
 
-@pytest.fixture(scope="module")
-def files(build_dir):
-    f = built_files(build_dir, ARCH)
-    f["chain"] = build_dir / ARCH / "charon-chain.bin"
+def qemu(arch):
+    binary, cpu, _, _ = MACHINES[arch]
+    return [binary, "-cpu", cpu, "-nographic", "-no-reboot",
+            "-semihosting-config", "enable=on,target=native"]
+
+
+@pytest.fixture(scope="module", params=sorted(MACHINES))
+def files(build_dir, request):
+    arch = request.param
+    f = built_files(build_dir, arch)
+    f["arch"] = arch
+    f["chain"] = build_dir / arch / "charon-chain.bin"
     assert f["chain"].exists(), f"{f['chain']} missing (make check-build)"
-    f["kernel"] = kernel_file(build_dir, ARCH)
+    f["kernel"] = kernel_file(build_dir, arch)
     return f
 
 
@@ -44,7 +52,8 @@ def make_image(files, tmp_path, *extra, tag="charon.test=image"):
     initramfs; its path and the CLI's output."""
     out = tmp_path / "charon.img"
     p = subprocess.run(
-        [files["charon"], "image", "--arch", ARCH, "--stub", files["chain"],
+        [files["charon"], "image", "--arch", files["arch"], "--stub",
+         files["chain"],
          "--kernel", files["kernel"], "--initrd", files["initrd"],
          "--append", f"console=ttyAMA0 panic=-1 {tag}",
          "--fail", "test-exit", "--workdir", tmp_path / "work",
@@ -54,10 +63,10 @@ def make_image(files, tmp_path, *extra, tag="charon.test=image"):
     return out, p.stdout
 
 
-def boot(image, *qemu, memory="1G", timeout=600, stop_after=None):
-    return run(QEMU[0], QEMU[1:] + ["-M", "virt", "-m", memory, "-kernel",
-                                    image, *qemu], timeout=timeout,
-               stop_after=stop_after)
+def boot(files, image, *extra, memory="1G", timeout=600):
+    q = qemu(files["arch"])
+    return run(q[0], q[1:] + ["-M", "virt", "-m", memory, "-kernel", image,
+                              *extra], timeout=timeout)
 
 
 def copies(image):
@@ -88,7 +97,7 @@ def not_entered(r):
 def test_image_boots_debian_kernel(files, tmp_path):
     """QEMU -kernel charon.img: the command line comes from the image."""
     image, said = make_image(files, tmp_path)
-    r = boot(image)
+    r = boot(files, image)
     assert "device tree at 0x" in r.out and "the firmware's" in r.out, r
     assert "charon: all 3 regions verified" in r.out, r
     assert r.marker() and "charon.test=image" in r.marker(), r
@@ -103,7 +112,7 @@ def test_flipped_bit_in_the_file_is_refused(files, tmp_path):
     b = bytearray(image.read_bytes())
     b[src + n // 2] ^= 1
     image.write_bytes(bytes(b))
-    r = boot(image, timeout=300)
+    r = boot(files, image, timeout=300)
     assert f"'kernel' at 0x{dst:x}" in r.out and "SHA-256 MISMATCH" in r.out, r
     assert "FAILED: refusing to boot" in r.out, r
     not_entered(r)
@@ -113,7 +122,7 @@ def test_destination_outside_the_firmwares_ram_is_refused(files, tmp_path):
     """Built for a board whose RAM starts at 2 GiB, run on virt, whose 1 GiB
     starts at 1 GiB: the first copy is outside the RAM the tree names."""
     image, _ = make_image(files, tmp_path, "--ram", "0x80000000,1G")
-    r = boot(image, timeout=300)
+    r = boot(files, image, timeout=300)
     assert "is outside the RAM the device tree describes: " \
            "[0x40000000, 0x80000000)" in r.out, r
     assert "FAILED: chainloader: refusing to copy" in r.out, r
@@ -125,7 +134,7 @@ def test_destination_on_a_reserved_range_is_refused(files, tmp_path):
     destination: the stub names the copy and the range."""
     image, _ = make_image(files, tmp_path)
     label, src, dst, n = next(c for c in copies(image) if c[0] == "kernel")
-    dtb = dump_virt_dtb(tmp_path)
+    dtb = dump_virt_dtb(files, tmp_path)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb],
                          check=True, capture_output=True, text=True).stdout
     rsv = (dst + n // 2) & ~0xfff
@@ -134,7 +143,7 @@ def test_destination_on_a_reserved_range_is_refused(files, tmp_path):
     (tmp_path / "rsv.dts").write_text(dts)
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
                     tmp_path / "rsv.dtb", tmp_path / "rsv.dts"], check=True)
-    r = boot(image, "-dtb", tmp_path / "rsv.dtb", timeout=300)
+    r = boot(files, image, "-dtb", tmp_path / "rsv.dtb", timeout=300)
     assert f"copy 0 'kernel' [0x{dst:x}, 0x{dst + n:x}) overlaps the " \
            f"reserved range [0x{rsv:x}, 0x{rsv + 0x1000:x})" in r.out, r
     not_entered(r)
@@ -145,7 +154,8 @@ def test_flash_image_boots(files, tmp_path):
     copies itself to RAM and takes QEMU's tree from the start of RAM."""
     image, _ = make_image(files, tmp_path, "--flash", tag="charon.test=flash")
     flash = image.rename(tmp_path / "charon-flash.img")
-    r = run(QEMU[0], QEMU[1:] + ["-M", "virt", "-m", "1G", "-bios", flash],
+    q = qemu(files["arch"])
+    r = run(q[0], q[1:] + ["-M", "virt", "-m", "1G", "-bios", flash],
             timeout=600)
     assert "the firmware's, at the start of RAM" in r.out, r
     assert "charon: all 3 regions verified" in r.out, r
@@ -155,14 +165,18 @@ def test_flash_image_boots(files, tmp_path):
     assert stub_at >= 0x40000000, r
 
 
-def test_uboot_booti_boots_the_image(files, tmp_path):
+def test_uboot_boots_the_image(files, tmp_path):
     """Debian's U-Boot (-bios), the image put in RAM at kernel_addr_r by a
-    loader device, booti typed on its console with U-Boot's own tree."""
-    assert UBOOT.exists(), f"{UBOOT} missing (scripts/install-deps)"
-    image, _ = make_image(files, tmp_path, tag="charon.test=booti")
+    loader device, booti (arm64) or bootz (arm) typed on its console with
+    U-Boot's own tree."""
+    _, _, board, cmd = MACHINES[files["arch"]]
+    uboot = UBOOT_DIR / board / "u-boot.bin"
+    assert uboot.exists(), f"{uboot} missing (scripts/install-deps)"
+    image, _ = make_image(files, tmp_path, tag=f"charon.test={cmd}")
     log = tmp_path / "uboot.log"
-    p = pexpect.spawn(QEMU[0], [str(a) for a in QEMU[1:] + [
-        "-M", "virt", "-m", "1G", "-bios", UBOOT,
+    q = qemu(files["arch"])
+    p = pexpect.spawn(q[0], [str(a) for a in q[1:] + [
+        "-M", "virt", "-m", "1G", "-bios", uboot,
         "-device", f"loader,file={image},addr=0x40400000,force-raw=on"]],
         encoding="utf-8", codec_errors="replace", timeout=120)
     with open(log, "w") as f:
@@ -172,10 +186,10 @@ def test_uboot_booti_boots_the_image(files, tmp_path):
             p.send(" ")
             p.expect("=> ")
             p.sendline("printenv kernel_addr_r")
-            p.expect(r"kernel_addr_r=(0x[0-9a-f]+)")
+            p.expect(r"kernel_addr_r=(0x[0-9a-f]+)\s")
             addr = int(p.match.group(1), 16)
             p.expect("=> ")
-            p.sendline("booti ${kernel_addr_r} - ${fdtcontroladdr}")
+            p.sendline(f"{cmd} ${{kernel_addr_r}} - ${{fdtcontroladdr}}")
             p.expect([r"CHARON-MARKER: uname=", "FAILED", pexpect.EOF],
                      timeout=600)
         finally:
@@ -187,12 +201,13 @@ def test_uboot_booti_boots_the_image(files, tmp_path):
         "register" in out, out
     assert "charon: all 3 regions verified" in out, out
     assert "CHARON-MARKER: booted cmdline=console=ttyAMA0 panic=-1 " \
-        "charon.test=booti" in out, out
+        f"charon.test={cmd}" in out, out
 
 
-def dump_virt_dtb(tmp_path):
+def dump_virt_dtb(files, tmp_path):
     dtb = tmp_path / "virt.dtb"
-    subprocess.run(QEMU + ["-M", f"virt,dumpdtb={dtb}", "-m", "1G"],
+    subprocess.run(qemu(files["arch"]) + ["-M", f"virt,dumpdtb={dtb}",
+                                          "-m", "1G"],
                    check=True, capture_output=True, timeout=60)
     return dtb
 
@@ -200,10 +215,10 @@ def dump_virt_dtb(tmp_path):
 def test_embedded_dtb_wins_and_is_checked(files, tmp_path):
     """--dtb: the stub boots with the image's tree, not QEMU's; a bit
     flipped in that tree inside the file is refused before it is read."""
-    dtb = dump_virt_dtb(tmp_path)
+    dtb = dump_virt_dtb(files, tmp_path)
     image, _ = make_image(files, tmp_path, "--dtb", dtb,
                           tag="charon.test=embedded")
-    r = boot(image)
+    r = boot(files, image)
     assert "embedded in the image" in r.out, r
     assert r.marker() and "charon.test=embedded" in r.marker(), r
 
@@ -212,7 +227,7 @@ def test_embedded_dtb_wins_and_is_checked(files, tmp_path):
     assert t > 0, "the tree is not in the image"
     b[t + 0x100] ^= 1
     image.write_bytes(bytes(b))
-    r = boot(image, timeout=300)
+    r = boot(files, image, timeout=300)
     assert f"embedded dtb at image offset 0x{t:x}" in r.out and \
         "SHA-256 MISMATCH" in r.out, r
     not_entered(r)

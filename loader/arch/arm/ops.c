@@ -119,6 +119,27 @@ static int inspect_kernel(const char *name, const uint8_t *buf, size_t len,
 	return rc;
 }
 
+/*
+ * charon image: the zImage header's end (0x2c, start 0: where loaded)
+ * covers the whole file, so bootz reserves the payloads too
+ */
+static int image_fixup(uint8_t *img, size_t len, uint64_t self_copy,
+		       struct charon_err *err)
+{
+	if (self_copy > UINT32_MAX - len) {
+		return charon_errf(err, -ERANGE,
+				   "image: --flash: the copy at 0x%llx would pass 4 GiB",
+				   (unsigned long long)self_copy);
+	}
+	charon_put32(img + 0x2c, (uint32_t)len, CHARON_LE);
+	/* --flash: entry.S copies the image to RAM first */
+	charon_put32(img + CHARON_ARM_SELF_COPY, (uint32_t)self_copy,
+		     CHARON_LE);
+	charon_put32(img + CHARON_ARM_SELF_COPY + 4,
+		     self_copy ? (uint32_t)len : 0, CHARON_LE);
+	return 0;
+}
+
 const struct charon_arch charon_arch_arm = {
 	.name = "arm",
 	.id = CHARON_ARCH_ARM,
@@ -136,6 +157,13 @@ const struct charon_arch charon_arch_arm = {
 		.cpu = "cortex-a15",
 		.memory = "1G",
 		.exit = CHARON_QEMU_EXIT_SEMIHOSTING,
+	},
+	.image = {
+		/* QEMU -kernel at +64 KiB, U-Boot's kernel_addr_r +4 MiB */
+		.window = (uint64_t)4 << 20,
+		.fixup = image_fixup,
+		/* QEMU virt: its tree is in the first MiB */
+		.flash_copy_offset = (uint64_t)2 << 20,
 	},
 	.check_opts = check_opts,
 	.read_kernel = charon_arm_read_kernel,
