@@ -23,7 +23,7 @@ int pg_chainload(const struct charon_params *p)
 	return -PG_EPARAMS;
 }
 
-int pg_chain_fdt(const struct charon_params *p)
+int pg_chain_boot_data(const struct charon_params *p)
 {
 	(void)p;
 	return -PG_EPARAMS;

@@ -13,8 +13,10 @@
  *      and what is reserved: every destination is checked against it,
  *      then the tree is opened into its own room and the payloads are
  *      moved; the generic flow then hashes them where they landed;
- *   5b. pg_chain_fdt(): once verified, /chosen gets the command line (from
- *      a verified region) and the initrd, and the tree is packed.
+ *   5b. pg_chain_boot_data(): once verified, /chosen gets the command line
+ *      (from a verified region) and the initrd, and the tree is packed;
+ *      x86_64 (no tree: the PVH start info in ebx is the truth about RAM)
+ *      boot_params gets the PVH memory map as its e820 table.
  *
  * libfdt is the kernel's copy (mk/libfdt.mk), with the stub's flags.
  */
@@ -28,6 +30,33 @@ typedef unsigned long long ull;
 
 #define PG_MAX_RAM	16
 #define PG_MAX_RSV	32
+
+/* x86_64: the PVH start info (Xen's hvm_start_info), version 1 and up */
+#define PVH_MAGIC	0x336ec578u
+#define PVH_MAX_MAP	128	/* boot_params holds 128 e820 entries */
+#define BP_RSDP		0x070	/* boot_params.acpi_rsdp_addr */
+#define BP_E820_NR	0x1e8	/* boot_params.e820_entries */
+#define BP_E820		0x2d0	/* boot_params.e820_table, 20 bytes each */
+
+struct pg_pvh_info {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t flags;
+	uint32_t nr_modules;
+	uint64_t modlist_paddr;
+	uint64_t cmdline_paddr;
+	uint64_t rsdp_paddr;
+	uint64_t memmap_paddr;
+	uint32_t memmap_entries;
+	uint32_t reserved;
+};
+
+struct pg_pvh_mem {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;		/* e820 types: 1 is RAM */
+	uint32_t reserved;
+};
 
 struct pg_range {
 	uint64_t start;
@@ -179,6 +208,15 @@ int pg_chain_check(const struct charon_params *p)
 			 "is too small, wraps, is not 8-byte aligned, or "
 			 "overlaps the image or a region\n", (ull)c->fdt_dst,
 			 (ull)c->fdt_room);
+		return -PG_EPARAMS;
+	}
+	if (c->boot_params &&
+	    (c->fdt_dst || pg_region_holding(p, c->boot_params, 4096) < 0 ||
+	     p->regions[pg_region_holding(p, c->boot_params, 4096)].start !=
+	     c->boot_params)) {
+		pg_print("charon: chain: boot_params at 0x%llx is not the start "
+			 "of a region of 4 KiB or more, or comes with a tree\n",
+			 (ull)c->boot_params);
 		return -PG_EPARAMS;
 	}
 	if (c->bootargs && (pg_region_holding(p, c->bootargs, 1) < 0 ||
@@ -444,6 +482,83 @@ static int pg_fdt_into(const void *fdt, void *dst, uint64_t room)
 	return fdt_open_into(fdt, dst, (int)room);
 }
 
+/* the PVH start info in the entry register (ebx), or NULL */
+static const struct pg_pvh_info *pg_pvh(void)
+{
+	const struct pg_pvh_info *si =
+		(const struct pg_pvh_info *)(uintptr_t)pg_boot_arg;
+
+	if (!pg_boot_arg || (pg_boot_arg & 7) || si->magic != PVH_MAGIC ||
+	    si->version < 1 || !si->memmap_paddr || !si->memmap_entries ||
+	    si->memmap_entries > PVH_MAX_MAP) {
+		return NULL;
+	}
+	return si;
+}
+
+/* x86_64: RAM (type 1) and everything else of the PVH memory map */
+static int pg_read_pvh(struct pg_machine *m)
+{
+	const struct pg_pvh_info *si = pg_pvh();
+	const struct pg_pvh_mem *e;
+	unsigned int i;
+
+	if (!si) {
+		pg_print("charon: chain: no PVH memory map: ebx 0x%llx holds "
+			 "no hvm_start_info (version 1, 1..%u entries)\n",
+			 (ull)pg_boot_arg, PVH_MAX_MAP);
+		return -PG_EPARAMS;
+	}
+	pg_print("charon: memory map from the PVH start info at 0x%llx: %u "
+		 "entries\n", (ull)pg_boot_arg, si->memmap_entries);
+	e = (const struct pg_pvh_mem *)(uintptr_t)si->memmap_paddr;
+	m->nr_ram = m->nr_rsv = 0;
+	for (i = 0; i < si->memmap_entries; i++) {
+		struct pg_range *r = e[i].type == 1 ? m->ram : m->rsv;
+		unsigned int *n = e[i].type == 1 ? &m->nr_ram : &m->nr_rsv;
+
+		if (!e[i].size) {
+			continue;
+		}
+		if (*n == (e[i].type == 1 ? PG_MAX_RAM : PG_MAX_RSV)) {
+			pg_print("charon: chain: the PVH memory map has more "
+				 "than %u RAM or %u other ranges\n", PG_MAX_RAM,
+				 PG_MAX_RSV);
+			return -PG_EPARAMS;
+		}
+		r[*n].start = e[i].addr;
+		r[(*n)++].len = e[i].size;
+	}
+	return 0;
+}
+
+/* x86_64, verified: boot_params' e820 table and RSDP from the PVH info */
+static int pg_chain_e820(const struct charon_chain *c)
+{
+	const struct pg_pvh_info *si = pg_pvh();
+	uint8_t *bp = (uint8_t *)(uintptr_t)c->boot_params;
+	const struct pg_pvh_mem *e;
+	unsigned int i;
+
+	if (!si) {
+		return -PG_EPARAMS;
+	}
+	e = (const struct pg_pvh_mem *)(uintptr_t)si->memmap_paddr;
+	for (i = 0; i < si->memmap_entries; i++) {
+		memcpy(bp + BP_E820 + i * 20, &e[i].addr, 8);
+		memcpy(bp + BP_E820 + i * 20 + 8, &e[i].size, 8);
+		memcpy(bp + BP_E820 + i * 20 + 16, &e[i].type, 4);
+	}
+	bp[BP_E820_NR] = (uint8_t)si->memmap_entries;
+	if (si->rsdp_paddr) {
+		memcpy(bp + BP_RSDP, &si->rsdp_paddr, 8);
+	}
+	pg_print("charon: boot_params at 0x%llx: e820 from the PVH memory "
+		 "map, %u entries%s\n", (ull)c->boot_params,
+		 si->memmap_entries, si->rsdp_paddr ? ", RSDP" : "");
+	return 0;
+}
+
 /* 4. the tree, the checks against it, the tree into its room, the copies */
 int pg_chainload(const struct charon_params *p)
 {
@@ -454,14 +569,21 @@ int pg_chainload(const struct charon_params *p)
 	unsigned int i;
 	int rc;
 
-	fdt = pg_find_fdt(c, &from);
-	if (!fdt) {
-		return -PG_EPARAMS;
-	}
-	pg_print("charon: device tree at 0x%llx (0x%x bytes): %s\n",
-		 (ull)(uintptr_t)fdt, fdt_totalsize(fdt), from);
-	if (pg_read_machine(fdt, &pg_mach)) {
-		return -PG_EPARAMS;
+	if (c->boot_params) {
+		fdt = NULL;
+		if (pg_read_pvh(&pg_mach)) {
+			return -PG_EPARAMS;
+		}
+	} else {
+		fdt = pg_find_fdt(c, &from);
+		if (!fdt) {
+			return -PG_EPARAMS;
+		}
+		pg_print("charon: device tree at 0x%llx (0x%x bytes): %s\n",
+			 (ull)(uintptr_t)fdt, fdt_totalsize(fdt), from);
+		if (pg_read_machine(fdt, &pg_mach)) {
+			return -PG_EPARAMS;
+		}
 	}
 	for (i = 0; i < p->nr_copies; i++) {
 		pg_copy_name(p, p->copies[i].dst, name);
@@ -470,7 +592,7 @@ int pg_chainload(const struct charon_params *p)
 			return -PG_EPARAMS;
 		}
 	}
-	if (c->fdt_dst) {
+	if (c->fdt_dst && fdt) {
 		if (pg_dst_ok(&pg_mach, "room", 0, "dtb", c->fdt_dst,
 			      c->fdt_room)) {
 			return -PG_EPARAMS;
@@ -502,13 +624,16 @@ int pg_chainload(const struct charon_params *p)
 }
 
 /* 5b. verified: /chosen gets the command line and the initrd */
-int pg_chain_fdt(const struct charon_params *p)
+int pg_chain_boot_data(const struct charon_params *p)
 {
 	const struct charon_chain *c = pg_chain(p);
 	void *fdt = (void *)(uintptr_t)c->fdt_dst;
 	const char *args;
 	int chosen, r, rc = 0;
 
+	if (c->boot_params) {
+		return pg_chain_e820(c);
+	}
 	if (!c->fdt_dst) {
 		return 0;
 	}

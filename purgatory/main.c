@@ -110,8 +110,8 @@ void pg_main(uint64_t load_addr, int reloc_status)
 	if (pg_verify_regions(p)) {
 		pg_fail(p, "refusing to boot an image that failed verification");
 	}
-	if (p->chain_offset && pg_chain_fdt(p)) {
-		pg_fail(p, "chainloader: the device tree edit failed");
+	if (p->chain_offset && pg_chain_boot_data(p)) {
+		pg_fail(p, "chainloader: the kernel's boot data");
 	}
 
 	/* 6. post-verification arch work */

@@ -128,6 +128,10 @@ pvh_start32:
 	addl	$4, %edx
 	jmp	4b
 5:
+	/* hvm_start_info, for the chainloader (pg_boot_arg, a u64) */
+	movl	HEAD(boot_arg_off)(%ebp), %ecx
+	movl	%ebx, (%ebp, %ecx)
+	movl	$0, 4(%ebp, %ecx)
 	/*
 	 * Identity map of [0, 4 GiB) with 2 MiB pages: PML4[0] -> PDPT,
 	 * PDPT[0..3] -> PD0..PD3, PDn[i] -> (n * 512 + i) * 2 MiB.
@@ -192,6 +196,7 @@ stack_off:	.long	_stack_top - _head
 bss_off:	.long	_bss_start - _head
 bss_end_off:	.long	_bss_end - _head
 pt_off:		.long	x86_page_tables - _head
+boot_arg_off:	.long	pg_boot_arg - _head
 
 /*
  * The kexec entry: long mode on the old kernel's identity map, which stays

@@ -169,7 +169,7 @@ struct charon_copy {			/* chainloader mode: image -> RAM */
  * device tree the stub boots with; the regions are hashed there.
  */
 #define CHARON_CHAIN_MAGIC	0x43524843u	/* "CHRC" read as LE u32 */
-#define CHARON_CHAIN_SIZE	0x70		/* sizeof(struct charon_chain) */
+#define CHARON_CHAIN_SIZE	0x78		/* sizeof(struct charon_chain) */
 
 struct charon_chain {
 	uint32_t magic;		/* 0x00 CHARON_CHAIN_MAGIC */
@@ -192,7 +192,10 @@ struct charon_chain {
 				   over the firmware's: image offset; 0: none */
 	uint64_t dtb_len;	/* 0x48 its bytes */
 	uint8_t dtb_sha256[CHARON_DIGEST_LEN]; /* 0x50 checked before use */
-};					/* 0x70 */
+	uint64_t boot_params;	/* 0x70 x86_64: the boot_params region, whose
+				   e820 table and RSDP the stub fills from
+				   the PVH start info (ebx); 0: a tree arch */
+};					/* 0x78 */
 
 struct charon_console {
 	uint32_t kind;		/* 0x00 CHARON_CON_* */

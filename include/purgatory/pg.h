@@ -106,11 +106,11 @@ int pg_chain_check(const struct charon_params *p);
 int pg_chainload(const struct charon_params *p);
 
 /**
- * pg_chain_fdt() - after verification: /chosen bootargs and initrd in the
- *	kernel's tree
+ * pg_chain_boot_data() - after verification: /chosen bootargs and initrd
+ *	in the kernel's tree; x86_64: boot_params' e820 from the PVH map
  * Return: 0, or -PG_EPARAMS after printing what is wrong.
  */
-int pg_chain_fdt(const struct charon_params *p);
+int pg_chain_boot_data(const struct charon_params *p);
 
 /**
  * pg_fail() - print why, then apply the failure policy; never returns

@@ -124,8 +124,10 @@ static int image_plan(struct qemu_args *q, struct charon_boot *b,
 	uint64_t len;
 	int rc;
 
-	o->ram_head_name = "image";
-	o->ram_head_reserve = window;
+	if (window) {
+		o->ram_head_name = "image";
+		o->ram_head_reserve = window;
+	}
 	rc = charon_boot_prepare(o, b, err);
 	if (rc) {
 		return rc;
@@ -133,7 +135,12 @@ static int image_plan(struct qemu_args *q, struct charon_boot *b,
 	/* the payloads' length does not depend on where they go */
 	len = charon_image_len(o, b, dtb_len);
 	charon_boot_free(b);
-	o->ram_head_reserve = window + charon_round_up(len, (uint64_t)2 << 20);
+	if (window) {
+		o->ram_head_reserve = window +
+				      charon_round_up(len, (uint64_t)2 << 20);
+	} else {
+		o->image_len = len;	/* placed where the stub would be */
+	}
 	return charon_boot_prepare(o, b, err);
 }
 
@@ -155,12 +162,16 @@ int cmd_image(int argc, char **argv)
 		return rc;
 	}
 	arch = q.boot.arch;
-	if (!arch->image.window) {
+	if (!arch->image.fixup && !arch->image.wrap) {
 		return usage_error("image", "--arch %s: no chainloader image for this arch yet (arm64 has one)",
 				   arch->name);
 	}
 	if (!q.output) {
 		return usage_error("image", "-o FILE is required");
+	}
+	if (q.ram_set && !arch->uses_dtb) {
+		return usage_error("image", "--ram: arches with a device tree only (%s: --machine and --memory give the e820 map)",
+				   arch->name);
 	}
 	if (q.ram_set && q.machine_given) {
 		return usage_error("image", "--ram and --machine: give one");
@@ -204,9 +215,13 @@ int cmd_image(int argc, char **argv)
 		charon_strscpy(files[i], b.seg[i].src_path, sizeof(files[i]));
 	}
 	print_layout(&b, q.boot.stub_path, files, stdout);
-	printf("charon: image %s: 0x%zx bytes, %u payloads, the tree built at 0x%llx\n",
-	       q.output, img_len, b.params.nr_copies,
-	       (ull)charon_boot_seg_find(&b, "dtb")->addr);
+	printf("charon: image %s: 0x%zx bytes, %u payloads", q.output, img_len,
+	       b.params.nr_copies);
+	if (charon_boot_seg_find(&b, "dtb")) {
+		printf(", the tree built at 0x%llx",
+		       (ull)charon_boot_seg_find(&b, "dtb")->addr);
+	}
+	printf("\n");
 	charon_boot_free(&b);
 	return 0;
 }

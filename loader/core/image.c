@@ -69,7 +69,7 @@ uint64_t charon_image_len(const struct charon_boot_opts *o,
 			n += charon_round_up(b->seg[i].len, PAGE);
 		}
 	}
-	if (o->bootargs) {
+	if (o->bootargs && b->arch->uses_dtb) {
 		n += charon_round_up(strlen(o->bootargs) + 1, PAGE);
 	}
 	return n + charon_round_up(dtb_len, PAGE);
@@ -101,7 +101,7 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 	uint8_t *img;
 	int rc;
 
-	if (!room) {
+	if (!room && b->arch->uses_dtb) {
 		return charon_errf(err, -EINVAL,
 				   "image: the plan has no device tree room");
 	}
@@ -133,9 +133,13 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 
 	/* the tree's room, the command line in its last pages */
 	drop_region(p, "dtb");
-	c.fdt_dst = room->addr;
-	c.fdt_room = room->size;
-	if (o->bootargs) {
+	c.fdt_dst = room ? room->addr : 0;
+	c.fdt_room = room ? room->size : 0;
+	/* x86_64: boot_params gets the PVH memory map as its e820 */
+	if (charon_boot_seg_find(b, "boot_params")) {
+		c.boot_params = charon_boot_seg_find(b, "boot_params")->addr;
+	}
+	if (room && o->bootargs) {
 		cl_len = strlen(o->bootargs) + 1;
 		if (charon_round_up(cl_len, PAGE) + PAGE > room->size) {
 			return charon_errf(err, -EFBIG,
@@ -162,7 +166,7 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 		pl[n].data = b->seg[i].data;
 		pl[n++].len = b->seg[i].len;
 	}
-	if (o->bootargs) {
+	if (room && o->bootargs) {
 		pl[n].label = "cmdline";
 		pl[n].data = (const uint8_t *)o->bootargs;
 		pl[n++].len = cl_len;
@@ -177,7 +181,7 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 		off += charon_round_up(pl[i].len, PAGE);
 		p->copies[i].src_offset = pl[i].off;
 		p->copies[i].len = pl[i].len;
-		p->copies[i].dst = !strcmp(pl[i].label, "cmdline") ?
+		p->copies[i].dst = room && !strcmp(pl[i].label, "cmdline") ?
 				   c.bootargs :
 				   charon_boot_seg_find(b, pl[i].label)->addr;
 		p->nr_copies++;
@@ -206,6 +210,17 @@ int charon_image_build(const struct charon_boot_opts *o, struct charon_boot *b,
 	}
 	rc = b->arch->image.fixup ?
 	     b->arch->image.fixup(img, total, self, err) : 0;
+	if (!rc && b->arch->image.wrap) {
+		void *w;
+		size_t wl;
+
+		rc = b->arch->image.wrap(b, img, total, &w, &wl, err);
+		if (!rc) {
+			free(img);
+			img = w;
+			total = wl;
+		}
+	}
 	if (rc) {
 		free(img);
 		return rc;

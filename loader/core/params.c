@@ -64,6 +64,7 @@ const struct charon_abi_field charon_chain_fields[] = {
 	F(charon_chain, initrd_end),
 	F(charon_chain, dtb_offset),
 	F(charon_chain, dtb_len),
+	F(charon_chain, boot_params),
 	{ "dtb_sha256", offsetof(struct charon_chain, dtb_sha256),
 	  CHARON_DIGEST_LEN, 1, 0, true },
 	{ NULL, 0, 0, 0, 0, false },

@@ -446,7 +446,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (o->ram_head_reserve && !charon_boot_ram_head(o, b, err)) {
 		return -EINVAL;
 	}
-	if (!a->stub_placed && !o->image && !charon_boot_add_stub(o, b, err)) {
+	if (!a->stub_placed && !(o->image && a->image.window) &&
+	    !charon_boot_add_stub(o, b, err)) {
 		return -EINVAL;
 	}
 	rc = a->place(o, b, room, err);
@@ -460,8 +461,8 @@ static int place(const struct charon_boot_opts *o, struct charon_boot *b,
 	if (rc) {
 		return rc;
 	}
-	s = charon_layout_find(&b->layout, o->image ? o->ram_head_name :
-							 "stub");
+	s = charon_layout_find(&b->layout, o->image && a->image.window ?
+					   o->ram_head_name : "stub");
 	if (s) {
 		b->stub_addr = s->addr;
 		b->stub_size = s->size;

@@ -10,6 +10,7 @@ The file is read back here with struct, independently of charon's codec:
 the image header at 0x40, the block at its params_offset, the copies at
 0x498 in the block (docs/abi.md)."""
 import pathlib
+import re
 import struct
 import subprocess
 
@@ -230,4 +231,65 @@ def test_embedded_dtb_wins_and_is_checked(files, tmp_path):
     r = boot(files, image, timeout=300)
     assert f"embedded dtb at image offset 0x{t:x}" in r.out and \
         "SHA-256 MISMATCH" in r.out, r
+    not_entered(r)
+
+
+# ---- x86_64: a PVH ELF; the memory map comes from hvm_start_info --------
+X86_QEMU = ["qemu-system-x86_64", "-M", "q35", "-nographic", "-no-reboot",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+@pytest.fixture(scope="module")
+def x86(build_dir):
+    f = built_files(build_dir, "x86_64")
+    f["arch"] = "x86_64"
+    f["chain"] = build_dir / "x86_64" / "charon-chain.bin"
+    assert f["chain"].exists(), f"{f['chain']} missing (make check-build)"
+    f["kernel"] = kernel_file(build_dir, "x86_64")
+    return f
+
+
+def x86_image(x86, tmp_path, tag):
+    out = tmp_path / "charon.elf"
+    p = subprocess.run(
+        [x86["charon"], "image", "--arch", "x86_64", "--stub", x86["chain"],
+         "--kernel", x86["kernel"], "--initrd", x86["initrd"],
+         "--append", f"console=ttyS0 panic=-1 {tag}", "--memory", "1G",
+         "--fail", "test-exit", "--workdir", tmp_path / "work", "-o", out],
+        capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return out
+
+
+def test_x86_pvh_image_takes_e820_from_the_pvh_memmap(x86, tmp_path):
+    """Built for 1 GiB, started with 2 GiB: the kernel's e820 is the
+    machine's (RAM up to 2 GiB), which only the PVH memory map at run time
+    can have told it."""
+    image = x86_image(x86, tmp_path, "charon.test=pvh")
+    r = run(X86_QEMU[0], X86_QEMU[1:] + ["-m", "2G", "-kernel", image],
+            timeout=600)
+    m = re.search(r"e820 from the PVH memory map, (\d+) entries", r.out)
+    assert m, r
+    e820 = re.findall(r"BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] "
+                      r"(\w+)", r.out)
+    assert len(e820) == int(m.group(1)), r
+    assert max(int(e, 16) for s, e, t in e820 if t == "usable") > 1 << 30, r
+    assert "charon: all 4 regions verified" in r.out, r
+    assert r.marker() and "charon.test=pvh" in r.marker(), r
+
+
+def test_x86_flipped_bit_in_the_file_is_refused(x86, tmp_path):
+    image = x86_image(x86, tmp_path, "charon.test=pvh")
+    b = bytearray(image.read_bytes())
+    # the ELF's one PT_LOAD holds the image: its offset, then the block
+    phoff, = struct.unpack_from("<Q", b, 0x20)
+    off, = struct.unpack_from("<Q", b, phoff + 8)
+    img = tmp_path / "flat"
+    img.write_bytes(bytes(b[off:]))
+    label, src, dst, n = next(c for c in copies(img) if c[0] == "kernel")
+    b[off + src + n // 2] ^= 1
+    image.write_bytes(bytes(b))
+    r = run(X86_QEMU[0], X86_QEMU[1:] + ["-m", "1G", "-kernel", image],
+            timeout=300)
+    assert f"'kernel' at 0x{dst:x}" in r.out and "SHA-256 MISMATCH" in r.out, r
     not_entered(r)

@@ -177,7 +177,7 @@ static void test_boot_edits_the_firmwares_tree(void **state)
 	assert_int_equal(pg_chainload(p), 0);
 	assert_memory_equal(ram + (1u << 20), kernel_text, strlen(kernel_text));
 	assert_int_equal(pg_verify_regions(p), 0);
-	assert_int_equal(pg_chain_fdt(p), 0);
+	assert_int_equal(pg_chain_boot_data(p), 0);
 
 	v = (const void *)(uintptr_t)c->fdt_dst;
 	assert_int_equal(fdt_check_header(v), 0);

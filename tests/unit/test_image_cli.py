@@ -61,7 +61,7 @@ def test_image_holds_each_payload_at_its_copy(build_dir, tmp_path,
     # the Image header covers the whole file; the descriptor after bss
     assert struct.unpack_from("<Q", b, 0x10)[0] == len(b) == image_size
     assert struct.unpack_from("<I", b, 0x38)[0] == 0x644d5241
-    assert magic == CHAIN_MAGIC and size == 0x70
+    assert magic == CHAIN_MAGIC and size == 0x78
     assert chain_off >= mem_size and chain_off % 4096 == 0
     assert fallback == 0 and dtb_off == 0 and dtb_len == 0
 
@@ -77,7 +77,7 @@ def test_image_holds_each_payload_at_its_copy(build_dir, tmp_path,
         assert data == want[label], label
         assert regions[label][1] == n
         assert regions[label][2] == hashlib.sha256(data).digest(), label
-        assert src >= chain_off + 0x70 and src + n <= len(b)
+        assert src >= chain_off + 0x78 and src + n <= len(b)
         # inside the RAM, after the image's window and length
         assert RAM_BASE + WINDOW + len(b) <= dst and \
             dst + n <= RAM_BASE + RAM_SIZE, hex(dst)
@@ -125,7 +125,7 @@ def test_image_usage_errors(build_dir, tmp_path, args, message):
 
 
 def test_image_refuses_an_arch_without_one(build_dir, tmp_path):
-    p = charon(build_dir, "image", "--arch", "x86_64", "--kernel",
+    p = charon(build_dir, "image", "--arch", "ppc64le", "--kernel",
                tmp_path / "k", "-o", tmp_path / "x")
     assert p.returncode == 2 and "no chainloader image for this arch yet" \
         in p.stderr, p.stderr
@@ -139,3 +139,10 @@ def test_image_ram_too_small_is_named(build_dir, tmp_path, kernel_set):
                "-o", tmp_path / "x")
     assert p.returncode == 1 and "kernel" in p.stderr, p.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_image_ram_is_for_tree_arches(build_dir, tmp_path):
+    p = charon(build_dir, "image", "--arch", "x86_64", "--kernel",
+               tmp_path / "k", "--ram", "0x0,1G", "-o", tmp_path / "x")
+    assert p.returncode == 2 and "--ram: arches with a device tree only" \
+        in p.stderr, p.stderr

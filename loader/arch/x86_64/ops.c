@@ -14,6 +14,7 @@
 #include <charon/bytes.h>
 #include <charon/image-x86.h>
 #include <charon/inspect.h>
+#include <charon/pvh.h>
 #include <charon/qemu.h>
 #include <charon/util.h>
 
@@ -271,6 +272,18 @@ static int qemu_machine(struct charon_qemu_run *q, struct charon_boot_opts *o,
 	return 0;
 }
 
+/*
+ * charon image: a PVH ELF loading the whole image where the plan placed
+ * the stub (QEMU -kernel enters it at entry2_offset, ebx = start info)
+ */
+static int image_wrap(const struct charon_boot *b, const uint8_t *img,
+		      size_t len, void **out, size_t *out_len,
+		      struct charon_err *err)
+{
+	return charon_pvh_elf(b->stub.name, img, len, len, b->stub_addr,
+			      b->stub.hdr.entry2_offset, out, out_len, err);
+}
+
 const struct charon_arch charon_arch_x86_64 = {
 	.name = "x86_64",
 	.id = CHARON_ARCH_X86_64,
@@ -288,6 +301,9 @@ const struct charon_arch charon_arch_x86_64 = {
 		.memory = "1G",
 		.exit = CHARON_QEMU_EXIT_DEBUG_PORT,
 		.stub_is_kernel = true,
+	},
+	.image = {
+		.wrap = image_wrap,
 	},
 	.check_opts = check_opts,
 	.read_kernel = charon_x86_read_kernel,

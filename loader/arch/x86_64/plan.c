@@ -247,7 +247,10 @@ int charon_x86_place(const struct charon_boot_opts *o, struct charon_boot *b,
 	int rc;
 
 	(void)room;
-	b->stub_size = charon_round_up(b->stub.hdr.mem_size, PAGE);
+	/* charon image: the stub's place holds the whole image */
+	b->stub_size = charon_round_up(o->image_len > b->stub.hdr.mem_size ?
+				       o->image_len : b->stub.hdr.mem_size,
+				       PAGE);
 	if (o->stub_addr_fixed) {
 		rc = check_stub_addr(o, b, err);
 	} else {

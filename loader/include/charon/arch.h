@@ -85,8 +85,9 @@ struct charon_plan_row {
 struct charon_arch_image {
 	/*
 	 * how far past the start of RAM firmware may load the image (arm64:
-	 * QEMU -kernel at +0, U-Boot's kernel_addr_r at +4 MiB); the layout
-	 * keeps this and the image's own length out; 0: no image yet
+	 * QEMU -kernel at +2 MiB, U-Boot's kernel_addr_r at +4 MiB); the
+	 * layout keeps this and the image's own length out; 0: the plan
+	 * places the image as it places the stub (x86_64)
 	 */
 	uint64_t window;
 	/*
@@ -97,6 +98,13 @@ struct charon_arch_image {
 		     struct charon_err *err);
 	/* a flash image: the stub's copy in RAM, past the start of RAM */
 	uint64_t flash_copy_offset;
+	/*
+	 * the image in the boot format's own container (x86_64: a PVH ELF
+	 * loading it at b->stub_addr); NULL: the image is the file
+	 */
+	int (*wrap)(const struct charon_boot *b, const uint8_t *img,
+		    size_t len, void **out, size_t *out_len,
+		    struct charon_err *err);
 };
 
 struct charon_arch {

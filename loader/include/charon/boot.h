@@ -96,6 +96,8 @@ struct charon_boot_opts {
 	 */
 	bool image;
 	bool flash;	/* charon image --flash: started in place from flash */
+	uint64_t image_len;	/* the image's bytes, where the plan places
+				   it as the stub (arch image.window 0) */
 	struct charon_arm_opts arm;
 	struct charon_x86_opts x86;
 	struct charon_ppc64_opts ppc64;
