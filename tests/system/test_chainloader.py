@@ -166,20 +166,20 @@ def test_flash_image_boots(files, tmp_path):
     assert stub_at >= 0x40000000, r
 
 
-def test_uboot_boots_the_image(files, tmp_path):
-    """Debian's U-Boot (-bios), the image put in RAM at kernel_addr_r by a
-    loader device, booti (arm64) or bootz (arm) typed on its console with
-    U-Boot's own tree."""
-    _, _, board, cmd = MACHINES[files["arch"]]
+def uboot_session(files, tmp_path, image, command):
+    """Debian's U-Boot for virt (-bios) with image in RAM at 0x40400000
+    (U-Boot's kernel_addr_r there, checked), command typed at its prompt;
+    the console's text up to the marker, a FAILED line or the end."""
+    _, _, board, _ = MACHINES[files["arch"]]
     uboot = UBOOT_DIR / board / "u-boot.bin"
     assert uboot.exists(), f"{uboot} missing (scripts/install-deps)"
-    image, _ = make_image(files, tmp_path, tag=f"charon.test={cmd}")
     log = tmp_path / "uboot.log"
     q = qemu(files["arch"])
     p = pexpect.spawn(q[0], [str(a) for a in q[1:] + [
         "-M", "virt", "-m", "1G", "-bios", uboot,
         "-device", f"loader,file={image},addr=0x40400000,force-raw=on"]],
         encoding="utf-8", codec_errors="replace", timeout=120)
+    addr = None
     with open(log, "w") as f:
         p.logfile_read = f
         try:
@@ -190,14 +190,37 @@ def test_uboot_boots_the_image(files, tmp_path):
             p.expect(r"kernel_addr_r=(0x[0-9a-f]+)\s")
             addr = int(p.match.group(1), 16)
             p.expect("=> ")
-            p.sendline(f"{cmd} ${{kernel_addr_r}} - ${{fdtcontroladdr}}")
-            p.expect([r"CHARON-MARKER: uname=", "FAILED", pexpect.EOF],
+            p.sendline(command)
+            p.expect([r"CHARON-MARKER: uname=", "not booting", pexpect.EOF],
                      timeout=600)
         finally:
             p.terminate(force=True)
     out = log.read_text()
-    # the loader device put the image where U-Boot boots it from
     assert addr == 0x40400000, out
+    return out
+
+
+def test_uboot_starts_a_bare_stub_that_says_why_it_halts(files, tmp_path):
+    """charon-chain.bin as built, no block filled, booted by booti/bootz:
+    the console comes from U-Boot's tree (stdout-path) and the stub says
+    why it does not boot."""
+    _, _, _, cmd = MACHINES[files["arch"]]
+    out = uboot_session(files, tmp_path, files["chain"],
+                        f"{cmd} ${{kernel_addr_r}} - ${{fdtcontroladdr}}")
+    assert "charon: console from the device tree's stdout-path: pl011 at " \
+        "0x9000000" in out, out
+    assert "(no loader filled the block)" in out, out
+    assert "FAILED: malformed parameter block" in out, out
+
+
+def test_uboot_boots_the_image(files, tmp_path):
+    """Debian's U-Boot (-bios), the image put in RAM at kernel_addr_r by a
+    loader device, booti (arm64) or bootz (arm) typed on its console with
+    U-Boot's own tree."""
+    _, _, _, cmd = MACHINES[files["arch"]]
+    image, _ = make_image(files, tmp_path, tag=f"charon.test={cmd}")
+    out = uboot_session(files, tmp_path, image,
+                        f"{cmd} ${{kernel_addr_r}} - ${{fdtcontroladdr}}")
     assert "Starting kernel" in out and "the firmware's, from the entry " \
         "register" in out, out
     assert "charon: all 3 regions verified" in out, out
