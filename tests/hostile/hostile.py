@@ -438,6 +438,59 @@ def build_cases(build, files, rng, exe, env):
             cases.append(Case(f"qemu {arch} --flip-bit {v!r}",
                               argv + ["--flip-bit", v], ["--flip-bit"]))
 
+    # image -o: each input damaged in turn (the arches with an image);
+    # --ram and --memory give the machine, so no QEMU runs
+    chains = {a: build / a / "charon-chain.bin" for a in ("arm64", "arm",
+                                                          "x86_64")
+              if (build / a / "charon-chain.bin").exists()}
+    for arch, k in kernels.items():
+        if arch not in chains:
+            continue
+        machine = ["--memory", "1G"] if arch == "x86_64" else \
+            ["--ram", "0x40000000,1G"]
+        good = {"--kernel": k, "--stub": chains[arch], "--initrd": initrd}
+        kdata = k.read_bytes()
+        inputs = {
+            "--kernel": damaged(files, kdata, kernel_kind(arch, kdata),
+                                "vmlinuz", rng, nrandom=2),
+        }
+        # the stub's header and the files are read the same on each arch
+        if arch == "arm64":
+            inputs["--stub"] = damaged(files, chains[arch].read_bytes(),
+                                       "stub", "chain.bin", rng, nrandom=4)
+            inputs["--initrd"] = [(s, files.special(s, "initrd"))
+                                  for s in SPECIALS]
+        if arch != "x86_64":
+            inputs["--dtb"] = damaged(files, arm_dtb.read_bytes(), "fdt",
+                                      "t.dtb", rng, nrandom=4) + trees
+        for opt, variants in inputs.items():
+            for label, p in variants:
+                argv = ["image", "--arch", arch, "--workdir",
+                        files.path("work"), "-o", files.path("img")]
+                for o, v in good.items():
+                    argv += [o, p if o == opt else v]
+                if opt == "--dtb":
+                    argv += ["--dtb", p]
+                cases.append(Case(f"image {arch} {opt} {label}",
+                                  argv + machine, [p, opt]))
+        if arch != "x86_64":
+            for v in BAD_NUMBERS + ("0x40000000,", ",1G",
+                                    "0xfffffffffffff000,1G",
+                                    "0x40000000,16M"):
+                argv = ["image", "--arch", arch, "--workdir",
+                        files.path("work"), "-o", files.path("img"),
+                        "--kernel", k, "--stub", chains[arch],
+                        "--ram", v]
+                cases.append(Case(f"image {arch} --ram {v!r}", argv,
+                                  ["--ram", "RAM", "crashkernel", "kernel",
+                                   "layout"]))
+        for label, o in (("a directory", files.special("dir", "out")),
+                         ("missing dir", files.path("nodir") / "x")):
+            argv = ["image", "--arch", arch, "--kernel", k, "--stub",
+                    chains[arch], "--workdir", files.path("work"),
+                    "-o", o] + machine
+            cases.append(Case(f"image {arch} -o {label}", argv, [o]))
+
     # load --dry-run --root: each live file damaged in turn
     roots = {
         "x86_64": lambda r: kc.x86_root(r),
