@@ -108,6 +108,16 @@ static void pg_copy_name(const struct charon_params *p, uint64_t dst,
 	out[i] = '\0';
 }
 
+int pg_chain_room_holds(const struct charon_params *p, uint64_t a,
+			uint64_t n)
+{
+	const struct charon_chain *c = pg_chain(p);
+
+	/* pg_chain_check() has passed: the descriptor is in the image */
+	return p->chain_offset && c->fdt_dst && a >= c->fdt_dst &&
+	       n <= c->fdt_room && a - c->fdt_dst <= c->fdt_room - n;
+}
+
 /* 3. the descriptor and the copies, before anything is written */
 int pg_chain_check(const struct charon_params *p)
 {

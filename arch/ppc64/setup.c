@@ -88,6 +88,8 @@ const char *arch_init(const struct charon_params *p)
 		opal_base = ppc64_entry[2];
 		opal_entry = ppc64_entry[3];
 	}
+	/* skiboot's tree (r3), for the chainloader */
+	pg_boot_arg = ENTRY_FIRMWARE ? ppc64_entry[1] : 0;
 	if (ppc64_msr & (MSR_IR | MSR_DR)) {
 		return "entered with translation on (MSR IR/DR set); the stub "
 		       "needs real mode, as kexec and skiboot leave it";
@@ -243,7 +245,8 @@ int arch_check_params(const struct charon_params *p)
 			 (unsigned long long)base, CHARON_PPC64_RUN_AT_LOAD);
 		return -PG_EPARAMS;
 	}
-	if (pg_region_holding(p, fdt, FDT_OFF_BOOT_CPU + 4) < 0) {
+	if (pg_region_holding(p, fdt, FDT_OFF_BOOT_CPU + 4) < 0 &&
+	    !pg_chain_room_holds(p, fdt, FDT_OFF_BOOT_CPU + 4)) {
 		pg_print("charon: params: r3 0x%llx: the FDT header the stub "
 			 "writes the boot CPU into is in no region\n",
 			 (unsigned long long)fdt);

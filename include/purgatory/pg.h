@@ -92,6 +92,14 @@ extern uint64_t pg_boot_arg;
 void pg_chain_console(const struct charon_params *p);
 
 /**
+ * pg_chain_room_holds() - is [@a, @a + @n) inside the room where the
+ *	chainloader builds the kernel's tree (which no region covers)?
+ * Return: 1 or 0 (always 0 in the kexec stub).
+ */
+int pg_chain_room_holds(const struct charon_params *p, uint64_t a,
+			uint64_t n);
+
+/**
  * pg_chain_check() - the chain descriptor and the copies, from
  *	pg_check_params(), before anything is written
  * Return: 0, or -PG_EPARAMS after printing what is wrong.

@@ -313,6 +313,7 @@ int charon_ppc64_qemu_machine(struct charon_qemu_run *q,
 	.boot_room = charon_boot_dtb_room,				\
 	.place = charon_ppc64_place,					\
 	.stub_placed = true,						\
+	.image = { .wrap = charon_ppc64_image_wrap },			\
 	.crash_usable = charon_ppc64_crash_usable,			\
 	.crash_placed = charon_ppc64_crash_placed,			\
 	.boot_data = charon_ppc64_boot_data,				\

@@ -196,7 +196,7 @@ static int place_stub(const struct charon_boot_opts *o, struct charon_boot *b,
 	}
 
 	/* the ELF's section headers follow the image (powernv.c) */
-	elf_tail = b->stub.len + 8 + 3 * 64;
+	elf_tail = (o->image_len ? o->image_len : b->stub.len) + 8 + 3 * 64;
 	b->stub_size = charon_round_up(b->stub.hdr.mem_size > elf_tail ?
 				       b->stub.hdr.mem_size : elf_tail, PAGE);
 	s = charon_layout_add(&b->layout, "stub", b->stub_size, b->stub.align,
@@ -436,6 +436,17 @@ void charon_ppc64_free_kernel(struct charon_boot *b)
  *
  * Return: 0 or a negative errno code.
  */
+/* charon image: the whole image as the ELF skiboot starts */
+int charon_ppc64_image_wrap(const struct charon_boot *b, const uint8_t *img,
+			    size_t len, void **out, size_t *out_len,
+			    struct charon_err *err)
+{
+	return charon_ppc64_stub_elf(b->stub.name, img, len, len,
+				     b->kernel.ppc64.p_offset,
+				     b->stub.hdr.entry2_offset,
+				     b->stub.arch->endian, out, out_len, err);
+}
+
 int charon_ppc64_stub_file(const struct charon_boot *b, void **out,
 			   size_t *out_len, struct charon_err *err)
 {

@@ -26,6 +26,9 @@ void charon_ppc64_crash_placed(const struct charon_boot_opts *o,
 			       struct charon_boot *b,
 			       const struct charon_segment *hdr,
 			       const struct charon_segment *backup);
+int charon_ppc64_image_wrap(const struct charon_boot *b, const uint8_t *img,
+			    size_t len, void **out, size_t *out_len,
+			    struct charon_err *err);
 int charon_ppc64_place(const struct charon_boot_opts *o, struct charon_boot *b,
 		       size_t dtb_room, struct charon_err *err);
 int charon_ppc64_boot_data(const struct charon_boot_opts *o,
