@@ -4,7 +4,7 @@
  *
  *	charon qemu --arch arm64|arm|x86_64|ppc64le|ppc64 --kernel K [options]
  *		[-- qemu ...]
- *	charon image --arch arm64 --kernel K [options] -o FILE
+ *	charon image --arch ARCH --kernel K [options] -o FILE
  *	charon inspect [--ram-base A] [--ram-size S] FILE
  *	charon load --kernel K [options]; charon exec | unload | status
  *

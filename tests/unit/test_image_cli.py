@@ -124,13 +124,6 @@ def test_image_usage_errors(build_dir, tmp_path, args, message):
     assert p.returncode == 2 and message in p.stderr, p.stderr
 
 
-def test_image_refuses_an_arch_without_one(build_dir, tmp_path):
-    p = charon(build_dir, "image", "--arch", "ppc64le", "--kernel",
-               tmp_path / "k", "-o", tmp_path / "x")
-    assert p.returncode == 2 and "no chainloader image for this arch yet" \
-        in p.stderr, p.stderr
-
-
 def test_image_ram_too_small_is_named(build_dir, tmp_path, kernel_set):
     k = kernel_file(build_dir, "arm64", kernel_set)
     p = charon(build_dir, "image", "--arch", "arm64", "--stub",
