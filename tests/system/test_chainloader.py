@@ -37,9 +37,14 @@ def qemu(arch):
             "-semihosting-config", "enable=on,target=native"]
 
 
-@pytest.fixture(scope="module", params=sorted(MACHINES))
-def files(build_dir, request):
-    arch = request.param
+# the kernel's console, per arch
+CONSOLE = {"arm64": "ttyAMA0", "arm": "ttyAMA0", "x86_64": "ttyS0",
+           "ppc64le": "hvc0"}
+
+
+def chain_files(build_dir, arch):
+    """What a chainloader test of arch needs: built_files(), the
+    chainloader stub, Debian's kernel."""
     f = built_files(build_dir, arch)
     f["arch"] = arch
     f["chain"] = build_dir / arch / "charon-chain.bin"
@@ -48,18 +53,25 @@ def files(build_dir, request):
     return f
 
 
-def make_image(files, tmp_path, *extra, tag="charon.test=image"):
-    """charon image for QEMU virt with Debian's kernel and the test
-    initramfs; its path and the CLI's output."""
-    out = tmp_path / "charon.img"
+@pytest.fixture(scope="module", params=sorted(MACHINES))
+def files(build_dir, request):
+    return chain_files(build_dir, request.param)
+
+
+def make_image(files, tmp_path, *extra, tag="charon.test=image",
+               name="charon.img"):
+    """charon image of Debian's kernel and the test initramfs (for QEMU's
+    default machine, unless extra says otherwise); its path and the CLI's
+    output."""
+    out = tmp_path / name
     p = subprocess.run(
         [files["charon"], "image", "--arch", files["arch"], "--stub",
          files["chain"],
          "--kernel", files["kernel"], "--initrd", files["initrd"],
-         "--append", f"console=ttyAMA0 panic=-1 {tag}",
+         "--append", f"console={CONSOLE[files['arch']]} panic=-1 {tag}",
          "--fail", "test-exit", "--workdir", tmp_path / "work",
          "-o", out, *extra],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout + p.stderr
     return out, p.stdout
 
@@ -153,8 +165,8 @@ def test_destination_on_a_reserved_range_is_refused(files, tmp_path):
 def test_flash_image_boots(files, tmp_path):
     """-bios charon-flash.img: the CPU starts in flash at 0, the stub
     copies itself to RAM and takes QEMU's tree from the start of RAM."""
-    image, _ = make_image(files, tmp_path, "--flash", tag="charon.test=flash")
-    flash = image.rename(tmp_path / "charon-flash.img")
+    flash, _ = make_image(files, tmp_path, "--flash", tag="charon.test=flash",
+                          name="charon-flash.img")
     q = qemu(files["arch"])
     r = run(q[0], q[1:] + ["-M", "virt", "-m", "1G", "-bios", flash],
             timeout=600)
@@ -264,24 +276,12 @@ X86_QEMU = ["qemu-system-x86_64", "-M", "q35", "-nographic", "-no-reboot",
 
 @pytest.fixture(scope="module")
 def x86(build_dir):
-    f = built_files(build_dir, "x86_64")
-    f["arch"] = "x86_64"
-    f["chain"] = build_dir / "x86_64" / "charon-chain.bin"
-    assert f["chain"].exists(), f"{f['chain']} missing (make check-build)"
-    f["kernel"] = kernel_file(build_dir, "x86_64")
-    return f
+    return chain_files(build_dir, "x86_64")
 
 
 def x86_image(x86, tmp_path, tag):
-    out = tmp_path / "charon.elf"
-    p = subprocess.run(
-        [x86["charon"], "image", "--arch", "x86_64", "--stub", x86["chain"],
-         "--kernel", x86["kernel"], "--initrd", x86["initrd"],
-         "--append", f"console=ttyS0 panic=-1 {tag}", "--memory", "1G",
-         "--fail", "test-exit", "--workdir", tmp_path / "work", "-o", out],
-        capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return out
+    return make_image(x86, tmp_path, "--memory", "1G", tag=tag,
+                      name="charon.elf")[0]
 
 
 def test_x86_pvh_image_takes_e820_from_the_pvh_memmap(x86, tmp_path):
@@ -325,23 +325,11 @@ PPC_QEMU = ["qemu-system-ppc64", "-M", "powernv9", "-nographic",
 
 @pytest.fixture(scope="module")
 def ppc(build_dir):
-    f = built_files(build_dir, "ppc64le")
-    f["chain"] = build_dir / "ppc64le" / "charon-chain.bin"
-    assert f["chain"].exists(), f"{f['chain']} missing (make check-build)"
-    f["kernel"] = kernel_file(build_dir, "ppc64le")
-    return f
+    return chain_files(build_dir, "ppc64le")
 
 
 def ppc_image(ppc, tmp_path, tag):
-    out = tmp_path / "charon.elf"
-    p = subprocess.run(
-        [ppc["charon"], "image", "--arch", "ppc64le", "--stub", ppc["chain"],
-         "--kernel", ppc["kernel"], "--initrd", ppc["initrd"],
-         "--append", f"console=hvc0 panic=-1 {tag}", "--fail", "test-exit",
-         "--workdir", tmp_path / "work", "-o", out],
-        capture_output=True, text=True, timeout=600)
-    assert p.returncode == 0, p.stdout + p.stderr
-    return out
+    return make_image(ppc, tmp_path, tag=tag, name="charon.elf")[0]
 
 
 def test_ppc64le_image_edits_skiboots_tree(ppc, tmp_path):
