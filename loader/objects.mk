@@ -8,10 +8,11 @@
 loader-core-y := core/err.o core/util.o core/file.o core/digest.o \
 	core/gzip.o core/layout.o core/fdt.o core/fdt-edit.o core/stub.o core/params.o \
 	core/plan.o core/hooks.o core/inspect.o core/elfcore.o \
-	core/crash-plan.o core/image.o
+	core/crash-plan.o core/image.o \
+	core/acpi.o
 loader-arch-y := arch/registry.o
 include $(sort $(wildcard loader/arch/*/objects.mk))
-loader-backend-y := backend/qemu.o backend/kexec.o backend/live.o \
+loader-backend-y := backend/qemu.o backend/kexec.o backend/live.o backend/live-efi.o \
 	backend/proc.o backend/crash.o
 loader-y := $(loader-core-y) $(loader-arch-y) $(loader-backend-y)
 charon-cli-y := cli/charon.o cli/cli.o cli/cmd-qemu.o cli/cmd-inspect.o \

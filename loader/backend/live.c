@@ -42,25 +42,38 @@ int charon_live_path(const char *root, const char *path, char *buf,
 	return 0;
 }
 
+/* a file under the root (room for a NUL after it); *data NULL if missing */
+int charon_live_read_file(const char *root, const char *path, uint8_t **data,
+		    size_t *len, bool optional, struct charon_err *err)
+{
+	char full[512];
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	rc = charon_live_path(root, path, full, sizeof(full), err);
+	if (rc) {
+		return rc;
+	}
+	rc = charon_read_file(full, TEXT_MAX, data, len, err);
+	if (rc == -ENOENT && optional) {
+		*data = NULL;
+		return 0;
+	}
+	return rc;
+}
+
 /* a text file under the root, NUL-terminated; *text NULL if it is missing */
 static int read_text(const char *root, const char *path, char **text,
 		     bool optional, struct charon_err *err)
 {
-	char full[512];
 	uint8_t *data;
 	size_t len;
 	int rc;
 
 	*text = NULL;
-	rc = charon_live_path(root, path, full, sizeof(full), err);
-	if (rc) {
-		return rc;
-	}
-	rc = charon_read_file(full, TEXT_MAX, &data, &len, err);
-	if (rc == -ENOENT && optional) {
-		return 0;
-	}
-	if (rc) {
+	rc = charon_live_read_file(root, path, &data, &len, optional, err);
+	if (rc || !data) {
 		return rc;
 	}
 	data[len] = '\0';	/* charon_read_file() leaves room */
@@ -117,7 +130,7 @@ int charon_live_be_number(const char *name, const uint8_t *data, size_t len,
 	return 0;
 }
 
-static int add_keepout(struct charon_live *lv, const char *name,
+int charon_live_add_keepout(struct charon_live *lv, const char *name,
 		       uint64_t start, uint64_t size, struct charon_err *err)
 {
 	struct charon_live_keepout *k;
@@ -225,7 +238,7 @@ int charon_iomem_parse(const char *name, const char *text,
 			}
 		} else if (!strcmp(lab, "Crash kernel") ||
 			   !strcmp(lab, "Crash kernel low")) {
-			rc = add_keepout(lv, "crashkernel (/proc/iomem)",
+			rc = charon_live_add_keepout(lv, "crashkernel (/proc/iomem)",
 					 start, end - start + 1, err);
 			rc = rc ?: add_crash(lv, name, start, end - start + 1,
 					     err);
@@ -503,7 +516,7 @@ static int read_ppc64(const char *root, struct charon_live *lv,
 				   "%s/proc/device-tree/chosen/linux,kernel-end: 0: the running kernel cannot end at 0",
 				   root);
 	}
-	rc = rc ?: add_keepout(lv, from, 0, end, err);
+	rc = rc ?: charon_live_add_keepout(lv, from, 0, end, err);
 	if (rc) {
 		return rc;
 	}
@@ -515,7 +528,7 @@ static int read_ppc64(const char *root, struct charon_live *lv,
 			   &size, err);
 	if (!rc && size) {
 		rc = add_crash(lv, "/proc/device-tree/chosen", base, size, err);
-		rc = rc ?: add_keepout(lv, "crashkernel (linux,crashkernel-base)",
+		rc = rc ?: charon_live_add_keepout(lv, "crashkernel (linux,crashkernel-base)",
 				       base, size, err);
 	}
 	if (rc && rc != -ENOENT) {
@@ -526,7 +539,7 @@ static int read_ppc64(const char *root, struct charon_live *lv,
 		     err) &&
 	    !read_be(root, "/proc/device-tree/chosen/linux,htab-size", &size,
 		     err)) {
-		return add_keepout(lv, "hash page table (linux,htab-base)",
+		return charon_live_add_keepout(lv, "hash page table (linux,htab-base)",
 				   base, size, err);
 	}
 	return 0;
@@ -577,6 +590,18 @@ int charon_live_read(const char *root, enum charon_live_arch arch,
 		return rc;
 	}
 	rc = charon_iomem_parse("/proc/iomem", text, lv, err);
+	if (!rc && arch == CHARON_LIVE_DT) {
+		char *systab;
+
+		/* booted through UEFI: what it keeps reserved stays so */
+		rc = read_text(root, "/sys/firmware/efi/systab", &systab, true,
+			       err);
+		if (!rc && systab) {
+			rc = charon_live_efi_reserved("/proc/iomem", text, lv,
+						      err);
+		}
+		free(systab);
+	}
 	free(text);
 	if (rc) {
 		return rc;
@@ -588,6 +613,8 @@ int charon_live_read(const char *root, enum charon_live_arch arch,
 		return rc ?: read_rsdp(root, lv, err);
 	case CHARON_LIVE_PPC64:
 		return read_ppc64(root, lv, err);
+	case CHARON_LIVE_DT:
+		return charon_live_acpi(root, lv, err);
 	default:
 		return 0;
 	}

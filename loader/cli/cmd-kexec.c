@@ -376,6 +376,29 @@ static void print_segments(const struct charon_kexec *k, FILE *f)
 	}
 }
 
+/* -v: what the plan kept out and why, and where console and PSCI came from */
+static void print_keepouts(const struct charon_boot *b, FILE *f)
+{
+	const struct charon_layout *l = &b->layout;
+	unsigned int i;
+
+	fprintf(f, "charon: kept out of the layout:\n");
+	for (i = 0; i < l->nr_seg; i++) {
+		if (l->seg[i].place != CHARON_PLACE_KEEPOUT) {
+			continue;
+		}
+		fprintf(f, "  [0x%016llx, 0x%016llx) %s\n",
+			(ull)l->seg[i].addr,
+			(ull)(l->seg[i].addr + l->seg[i].size), l->seg[i].name);
+	}
+	if (!strncmp(b->console.path, "ACPI", 4)) {
+		fprintf(f, "charon: the device tree names no console: pl011 or 16550 from ACPI SPCR\n");
+	}
+	if (b->psci_acpi) {
+		fprintf(f, "charon: the device tree names no PSCI: the conduit from ACPI FACP's ARM boot flags\n");
+	}
+}
+
 /* --dump DIR: the segments' bytes, one file each */
 static int dump_segments(const char *dir, const struct charon_boot *b,
 			 struct charon_err *err)
@@ -523,6 +546,7 @@ int cmd_load(int argc, char **argv)
 	}
 	print_layout(&b, l.boot.stub_path, files, stdout);
 	if (l.verbose) {
+		print_keepouts(&b, stdout);
 		print_segments(&k, stdout);
 	}
 	if (l.dump && dump_segments(l.dump, &b, &err)) {

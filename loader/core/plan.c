@@ -266,7 +266,20 @@ int charon_boot_dt_machine(const struct charon_boot_opts *o,
 		       charon_fdt_memory(o->dtb_path, dtb, &b->layout, err);
 	rc = rc ?: charon_fdt_keepouts(o->dtb_path, dtb, &b->layout, err);
 	rc = rc ?: charon_fdt_console(o->dtb_path, dtb, &b->console, err);
-	return rc ?: charon_fdt_psci(o->dtb_path, dtb, &b->psci, err);
+	rc = rc ?: charon_fdt_psci(o->dtb_path, dtb, &b->psci, err);
+	/* kexec on ACPI: the tree (the EFI stub's /chosen) names neither */
+	if (!rc && o->live && b->console.con.kind == CHARON_CON_NONE &&
+	    o->live->have_acpi_con) {
+		b->console.con = o->live->acpi_con;
+		charon_strscpy(b->console.path, "ACPI SPCR",
+			       sizeof(b->console.path));
+	}
+	if (!rc && o->live && b->psci == CHARON_PSCI_NONE &&
+	    o->live->have_acpi_psci) {
+		b->psci = o->live->acpi_psci;
+		b->psci_acpi = true;
+	}
+	return rc;
 }
 
 /**

@@ -13,7 +13,10 @@ from.  tests/unit/test_kdump_cli.py plans a crash kernel on each and
 reads the header back.  Not in make check: the roots are committed, and
 refreshed by hand when the kernels' layout of these files changes.
 
-    tests/system/capture_crash_roots.py [ARCH...]
+    tests/system/capture_crash_roots.py [ARCH... | arm64-acpi]
+
+arm64-acpi: a root of arm64 booted through UEFI with ACPI (AAVMF), for
+the console and PSCI from SPCR and FACP (tests/unit/test_acpi_cli.py).
 """
 import os
 import pathlib
@@ -22,6 +25,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -32,20 +36,18 @@ from test_kdump import Kdump, MACHINES  # noqa: E402
 LINE_RE = re.compile(r"^CHARON-MARKER: capture (\S+) (\d+) ([0-9a-f]*)\r*$",
                      re.M)
 OUT = ROOT / "tests" / "unit" / "data" / "crash-roots"
+LIVE_OUT = ROOT / "tests" / "unit" / "data" / "live-roots"
 
 
-def capture(arch, build):
-    k = Kdump(arch, build, build)
-    r = k.boot("capture", "charon.capture=1", timeout=300)
-    if "CHARON-MARKER: capture-done" not in r.out:
-        raise SystemExit(f"{arch}: no capture-done (console: {r.log})")
+def save(out, dest):
+    """The capture lines in a console's text, as files under dest."""
     files = {}
-    for m in LINE_RE.finditer(r.out):
+    for m in LINE_RE.finditer(out):
         files.setdefault(m[1], bytearray())
-        assert int(m[2]) == len(files[m[1]]), (arch, m[1])
+        assert int(m[2]) == len(files[m[1]]), (dest, m[1])
         files[m[1]] += bytes.fromhex(m[3])
     for m in re.finditer(r"^CHARON-MARKER: capture-line (\S+) (.*?)\r*$",
-                         r.out, re.M):
+                         out, re.M):
         files.setdefault(m[1], bytearray()).extend(m[2].encode() + b"\n")
     # QEMU pads its tree to 1 MiB; kcore: its headers are what is read
     if "/sys/firmware/fdt" in files:
@@ -64,12 +66,55 @@ def capture(arch, build):
             phoff, = struct.unpack_from(e + "I", kcore, 0x1c)
             n, = struct.unpack_from(e + "H", kcore, 0x2c)
             files["/proc/kcore"] = kcore[:phoff + n * 32]
-    dest = OUT / arch
     shutil.rmtree(dest, ignore_errors=True)
     for path, data in files.items():
         p = dest / path.lstrip("/")
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(bytes(data))
+    return files
+
+
+def capture_acpi(build):
+    """arm64 on UEFI + ACPI (Debian's AAVMF): the EFI stub gives the
+    kernel a tree with /chosen only; SPCR and FACP say the console and
+    the PSCI conduit.  Into tests/unit/data/live-roots/arm64-acpi."""
+    arch = "arm64"
+    with tempfile.TemporaryDirectory() as tmp:
+        code, varstore = pathlib.Path(tmp) / "code.fd", \
+            pathlib.Path(tmp) / "vars.fd"
+        for src, dst in (("AAVMF_CODE.fd", code), ("AAVMF_VARS.fd",
+                                                     varstore)):
+            shutil.copy(pathlib.Path("/usr/share/AAVMF") / src, dst)
+            os.truncate(dst, 64 << 20)
+        r = subprocess.run(
+            ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57",
+             "-m", "1G", "-nographic", "-no-reboot",
+             "-drive", f"if=pflash,format=raw,readonly=on,file={code}",
+             "-drive", f"if=pflash,format=raw,file={varstore}",
+             "-kernel", kernel_dir(build, arch) / "vmlinuz",
+             "-initrd", build / "initramfs" / f"{arch}.cpio.gz",
+             "-append", "console=ttyAMA0 panic=-1 charon.capture=1"],
+            capture_output=True, text=True, errors="replace", timeout=600)
+    if "CHARON-MARKER: capture-done" not in r.stdout:
+        raise SystemExit(f"arm64-acpi: no capture-done:\n{r.stdout[-3000:]}")
+    dest = LIVE_OUT / "arm64-acpi"
+    files = save(r.stdout, dest)
+    version = (kernel_dir(build, arch) / "version").read_text().strip()
+    (dest / "README").write_text(
+        "Captured by tests/system/capture_crash_roots.py arm64-acpi from "
+        "QEMU virt\nbooting Debian's AAVMF (qemu-efi-aarch64) and\n"
+        f"{version}\nthrough its EFI stub: ACPI, no device tree but "
+        "/chosen; test inputs, not facts\nthe tests assert.\n")
+    print(f"arm64-acpi: {len(files)} files into {dest}")
+
+
+def capture(arch, build):
+    k = Kdump(arch, build, build)
+    r = k.boot("capture", "charon.capture=1", timeout=300)
+    if "CHARON-MARKER: capture-done" not in r.out:
+        raise SystemExit(f"{arch}: no capture-done (console: {r.log})")
+    dest = OUT / arch
+    files = save(r.out, dest)
     version = (kernel_dir(build, arch) / "version").read_text().strip()
     (dest / "README").write_text(
         f"Captured by tests/system/capture_crash_roots.py from QEMU "
@@ -80,8 +125,11 @@ def capture(arch, build):
 
 def main():
     build = _build_dir()
-    for arch in sys.argv[1:] or list(MACHINES):
-        capture(arch, build)
+    for arch in sys.argv[1:] or list(MACHINES) + ["arm64-acpi"]:
+        if arch == "arm64-acpi":
+            capture_acpi(build)
+        else:
+            capture(arch, build)
     return 0
 
 

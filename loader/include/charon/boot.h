@@ -200,6 +200,7 @@ struct charon_boot {
 	struct charon_fdt_edit edit;	/* the DTB's edits, when one is made */
 	struct charon_fdt_console console;
 	uint32_t psci;		/* CHARON_PSCI_* */
+	bool psci_acpi;		/* it came from the FADT, not the tree */
 	struct charon_params params;	/* host byte order */
 	/*
 	 * kdump: what the stub copies before the dump kernel overwrites it

@@ -20,7 +20,7 @@
 #include <charon/err.h>
 
 #define CHARON_MAX_RAM		32
-#define CHARON_MAX_SEGMENTS	48
+#define CHARON_MAX_SEGMENTS	72
 #define CHARON_SEG_NAME_LEN	48
 
 struct charon_mem_range {

@@ -22,7 +22,9 @@
 #include <charon/err.h>
 #include <charon/layout.h>
 
-#define CHARON_LIVE_MAX_KEEPOUTS	8
+#define CHARON_LIVE_MAX_KEEPOUTS	32
+/* EFI: at most this many merged "reserved" ranges kept out (live.c) */
+#define CHARON_LIVE_MAX_RESERVED	20
 #define CHARON_LIVE_CMDLINE_LEN		4096
 #define CHARON_LIVE_MAX_CRASH		2
 
@@ -57,6 +59,14 @@ struct charon_live {
 	bool have_e820;
 	uint64_t acpi_rsdp;	/* /sys/firmware/efi/systab; 0: BIOS scan */
 	uint16_t com_port;	/* console=ttySn / uart,io,ADDR; 0: none */
+	/*
+	 * arm64 on ACPI (the tree names neither): the console from
+	 * /sys/firmware/acpi/tables/SPCR, the PSCI conduit from FACP
+	 */
+	bool have_acpi_con;
+	struct charon_console acpi_con;
+	bool have_acpi_psci;
+	uint32_t acpi_psci;
 	/* ppc64: /proc/device-tree */
 	bool have_opal;
 	uint64_t opal_base, opal_entry;
@@ -76,5 +86,15 @@ int charon_live_be_number(const char *name, const uint8_t *data, size_t len,
 uint64_t charon_systab_rsdp(const char *text);
 int charon_live_read(const char *root, enum charon_live_arch arch,
 		     struct charon_live *lv, struct charon_err *err);
+/* for the readers of backend/live-efi.c */
+int charon_live_read_file(const char *root, const char *path, uint8_t **data,
+			  size_t *len, bool optional, struct charon_err *err);
+int charon_live_add_keepout(struct charon_live *lv, const char *name,
+			    uint64_t start, uint64_t size,
+			    struct charon_err *err);
+int charon_live_efi_reserved(const char *name, const char *text,
+			     struct charon_live *lv, struct charon_err *err);
+int charon_live_acpi(const char *root, struct charon_live *lv,
+		     struct charon_err *err);
 
 #endif /* CHARON_LIVE_H */

@@ -898,6 +898,9 @@ static void capture(void)
 		"/proc/device-tree/ibm,opal/opal-base-address",
 		"/proc/device-tree/ibm,opal/opal-entry-address",
 		"/sys/firmware/efi/systab",
+		/* arm64 on ACPI: the console and the PSCI conduit */
+		"/sys/firmware/acpi/tables/SPCR",
+		"/sys/firmware/acpi/tables/FACP",
 	};
 	char path[128], sym[128];
 	unsigned int i;
