@@ -15,8 +15,10 @@ refreshed by hand when the kernels' layout of these files changes.
 
     tests/system/capture_crash_roots.py [ARCH... | arm64-acpi]
 
-arm64-acpi: a root of arm64 booted through UEFI with ACPI (AAVMF), for
-the console and PSCI from SPCR and FACP (tests/unit/test_acpi_cli.py).
+arm64-acpi: a root of arm64 booted through UEFI with ACPI (AAVMF, from
+Debian's qemu-efi-aarch64, which make check does not need: apt install
+it first), for the console and PSCI from SPCR and FACP
+(tests/unit/test_acpi_cli.py).
 """
 import os
 import pathlib
