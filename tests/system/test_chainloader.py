@@ -82,10 +82,11 @@ def boot(files, image, *extra, memory="1G", timeout=600):
                               *extra], timeout=timeout)
 
 
-def copies(image):
-    """[(label, src_offset, dst, len)] from the file's parameter block."""
-    b = image.read_bytes()
-    params = struct.unpack_from("<I", b, HDR_OFF + 0x0c)[0]
+def copies(image, hdr_off=HDR_OFF, b=None):
+    """[(label, src_offset, dst, len)] from the parameter block of a flat
+    image (the file, or b: its bytes; hdr_off: the arch's header)."""
+    b = image.read_bytes() if b is None else b
+    params = struct.unpack_from("<I", b, hdr_off + 0x0c)[0]
     nr_regions, nr_copies = struct.unpack_from("<II", b, params + 0x10)
     labels = {}
     for i in range(nr_regions):
@@ -301,17 +302,24 @@ def test_x86_pvh_image_takes_e820_from_the_pvh_memmap(x86, tmp_path):
     assert r.marker() and "charon.test=pvh" in r.marker(), r
 
 
-def test_x86_flipped_bit_in_the_file_is_refused(x86, tmp_path):
-    image = x86_image(x86, tmp_path, "charon.test=pvh")
+def flip_kernel_bit_in_elf(image, hdr_off):
+    """Flip a bit in the middle of the kernel payload of an ELF-wrapped
+    image (x86_64 PVH, ppc64 skiboot): the ELF's first PT_LOAD holds the
+    flat image.  Return: the kernel copy's destination."""
     b = bytearray(image.read_bytes())
-    # the ELF's one PT_LOAD holds the image: its offset, then the block
     phoff, = struct.unpack_from("<Q", b, 0x20)
     off, = struct.unpack_from("<Q", b, phoff + 8)
-    img = tmp_path / "flat"
-    img.write_bytes(bytes(b[off:]))
-    label, src, dst, n = next(c for c in copies(img) if c[0] == "kernel")
+    cs = copies(image, hdr_off, bytes(b[off:]))
+    assert len(cs) >= 2, cs
+    label, src, dst, n = next(c for c in cs if c[0] == "kernel")
     b[off + src + n // 2] ^= 1
     image.write_bytes(bytes(b))
+    return dst
+
+
+def test_x86_flipped_bit_in_the_file_is_refused(x86, tmp_path):
+    image = x86_image(x86, tmp_path, "charon.test=pvh")
+    dst = flip_kernel_bit_in_elf(image, HDR_OFF)
     r = run(X86_QEMU[0], X86_QEMU[1:] + ["-m", "1G", "-kernel", image],
             timeout=300)
     assert f"'kernel' at 0x{dst:x}" in r.out and "SHA-256 MISMATCH" in r.out, r
@@ -346,20 +354,7 @@ def test_ppc64le_image_edits_skiboots_tree(ppc, tmp_path):
 
 def test_ppc64le_flipped_bit_in_the_file_is_refused(ppc, tmp_path):
     image = ppc_image(ppc, tmp_path, "charon.test=skiboot")
-    b = bytearray(image.read_bytes())
-    # the ELF's PT_LOAD holds the image (docs/cli.md, ppc64)
-    phoff, = struct.unpack_from("<Q", b, 0x20)
-    off, = struct.unpack_from("<Q", b, phoff + 8)
-    flat = tmp_path / "flat"
-    flat.write_bytes(bytes(b[off:]))
-    hdr = 0x100     # CHARON_HDR_OFF_PPC64
-    params, = struct.unpack_from("<I", flat.read_bytes(), hdr + 0x0c)
-    nr_copies, = struct.unpack_from("<I", flat.read_bytes(), params + 0x14)
-    src, dst, n = struct.unpack_from("<QQQ", flat.read_bytes(),
-                                     params + COPIES_OFF)
-    assert nr_copies >= 2
-    b[off + src + n // 2] ^= 1
-    image.write_bytes(bytes(b))
+    dst = flip_kernel_bit_in_elf(image, 0x100)     # CHARON_HDR_OFF_PPC64
     r = run(PPC_QEMU[0], PPC_QEMU[1:] + ["-m", "2G", "-kernel", image],
             timeout=600, stop_after=r"not booting")
     assert f"'kernel' at 0x{dst:x}" in r.out and "SHA-256 MISMATCH" in r.out, r
