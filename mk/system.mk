@@ -99,7 +99,8 @@ $(call KDUMP_INITRAMFS,$(1)): scripts/mkinitramfs tests/system/initramfs/init.c 
 		--add-dynamic /usr/bin/makedumpfile:/usr/bin/makedumpfile \
 		--add-dynamic /sbin/vmcore-dmesg:/sbin/vmcore-dmesg \
 		--add-dynamic /sbin/kexec:/sbin/kexec \
-		--add $(call KDUMP_TOOLS,$(1))/modules:/lib/modules
+		--add $(call KDUMP_TOOLS,$(1))/modules:/lib/modules \
+		$$(if $$(wildcard $(call KDUMP_TOOLS,$(1))/efi-modules),--add $(call KDUMP_TOOLS,$(1))/efi-modules:/lib/efi-modules)
 endef
 
 $(foreach a,$(SYSTEM_ARCHES),$(eval $(call kdump_initramfs,$(a))))

@@ -57,9 +57,12 @@ psci_fail(const struct charon_params *p, uint32_t policy)
 		psci_semihosting_exit(1);
 	}
 	if (fn && conduit != CHARON_PSCI_NONE) {
+		pg_print("charon: PSCI %s (%s)\n",
+			 fn == PSCI_SYSTEM_RESET ? "SYSTEM_RESET" : "SYSTEM_OFF",
+			 conduit == CHARON_PSCI_HVC ? "hvc" : "smc");
 		psci_call(fn, (unsigned long)conduit);
-	}
-	if (fn) {
+		pg_print("charon: PSCI returned; halting\n");
+	} else if (fn) {
 		pg_print("charon: no PSCI to %s with; halting\n",
 			 fn == PSCI_SYSTEM_RESET ? "reset" : "power off");
 	}

@@ -441,6 +441,25 @@ static int read_memmap(const char *root, struct charon_live *lv,
 }
 
 /**
+ * charon_systab_value() - one KEY=0x... line of /sys/firmware/efi/systab
+ * @text: its contents, NUL-terminated
+ * @key: e.g. "SMBIOS=", with the '='
+ *
+ * Return: the address, 0 if no line starts with @key.
+ */
+uint64_t charon_systab_value(const char *text, const char *key)
+{
+	const char *p;
+
+	for (p = text; (p = strstr(p, key)); p++) {
+		if (p == text || p[-1] == '\n') {
+			return strtoull(p + strlen(key), NULL, 0);
+		}
+	}
+	return 0;
+}
+
+/**
  * charon_systab_rsdp() - the ACPI RSDP from /sys/firmware/efi/systab's text
  * @text: its contents, NUL-terminated
  *
@@ -448,20 +467,9 @@ static int read_memmap(const char *root, struct charon_live *lv,
  */
 uint64_t charon_systab_rsdp(const char *text)
 {
-	static const char *const key[] = { "ACPI20=", "ACPI=" };
-	uint64_t v = 0;
-	const char *p;
-	unsigned int i;
+	uint64_t v = charon_systab_value(text, "ACPI20=");
 
-	for (i = 0; i < 2 && !v; i++) {
-		for (p = text; (p = strstr(p, key[i])); p++) {
-			if (p == text || p[-1] == '\n') {
-				v = strtoull(p + strlen(key[i]), NULL, 0);
-				break;
-			}
-		}
-	}
-	return v;
+	return v ? v : charon_systab_value(text, "ACPI=");
 }
 
 /* EFI: the RSDP from /sys/firmware/efi/systab; BIOS: 0, the kernel scans */
@@ -610,7 +618,8 @@ int charon_live_read(const char *root, enum charon_live_arch arch,
 	case CHARON_LIVE_X86:
 		charon_live_com_port(lv->cmdline, &lv->com_port);
 		rc = read_memmap(root, lv, err);
-		return rc ?: read_rsdp(root, lv, err);
+		rc = rc ?: read_rsdp(root, lv, err);
+		return rc ?: charon_live_x86_efi(root, lv, err);
 	case CHARON_LIVE_PPC64:
 		return read_ppc64(root, lv, err);
 	case CHARON_LIVE_DT:

@@ -13,12 +13,13 @@ from.  tests/unit/test_kdump_cli.py plans a crash kernel on each and
 reads the header back.  Not in make check: the roots are committed, and
 refreshed by hand when the kernels' layout of these files changes.
 
-    tests/system/capture_crash_roots.py [ARCH... | arm64-acpi]
+    tests/system/capture_crash_roots.py [ARCH... | arm64-acpi | x86_64-efi]
 
 arm64-acpi: a root of arm64 booted through UEFI with ACPI (AAVMF, from
-Debian's qemu-efi-aarch64, which make check does not need: apt install
-it first), for the console and PSCI from SPCR and FACP
-(tests/unit/test_acpi_cli.py).
+Debian's qemu-efi-aarch64), for the console and PSCI from SPCR and FACP
+(tests/unit/test_acpi_cli.py).  x86_64-efi: q35 booted through OVMF
+(Debian's ovmf), for efi_info and the SETUP_EFI runtime map
+(tests/unit/test_efi_cli.py).
 """
 import os
 import pathlib
@@ -76,38 +77,55 @@ def save(out, dest):
     return files
 
 
-def capture_acpi(build):
-    """arm64 on UEFI + ACPI (Debian's AAVMF): the EFI stub gives the
-    kernel a tree with /chosen only; SPCR and FACP say the console and
-    the PSCI conduit.  Into tests/unit/data/live-roots/arm64-acpi."""
-    arch = "arm64"
+# UEFI roots: (firmware package, its code and variable store, the store
+# size QEMU's pflash wants, the QEMU command, the console)
+EFI_ROOTS = {
+    "arm64-acpi": ("qemu-efi-aarch64", "/usr/share/AAVMF/AAVMF_CODE.fd",
+                   "/usr/share/AAVMF/AAVMF_VARS.fd", 64 << 20, "arm64",
+                   ["qemu-system-aarch64", "-M", "virt,gic-version=3",
+                    "-cpu", "cortex-a57"], "ttyAMA0"),
+    "x86_64-efi": ("ovmf", "/usr/share/OVMF/OVMF_CODE_4M.fd",
+                   "/usr/share/OVMF/OVMF_VARS_4M.fd", None, "x86_64",
+                   ["qemu-system-x86_64", "-M", "q35"], "ttyS0"),
+}
+
+
+def capture_efi(name, build):
+    """A root of a kernel started by Debian's UEFI firmware through its
+    EFI stub.  arm64-acpi: the tree has /chosen only; SPCR and FACP say
+    the console and the PSCI conduit.  x86_64-efi: boot_params' efi_info
+    and the runtime map a kexec'd kernel needs to keep EFI.  Into
+    tests/unit/data/live-roots/NAME."""
+    pkg, code_src, vars_src, size, arch, qemu, console = EFI_ROOTS[name]
+    if not pathlib.Path(code_src).exists():
+        raise SystemExit(f"{name}: {code_src} missing: apt install {pkg}")
     with tempfile.TemporaryDirectory() as tmp:
         code, varstore = pathlib.Path(tmp) / "code.fd", \
             pathlib.Path(tmp) / "vars.fd"
-        for src, dst in (("AAVMF_CODE.fd", code), ("AAVMF_VARS.fd",
-                                                     varstore)):
-            shutil.copy(pathlib.Path("/usr/share/AAVMF") / src, dst)
-            os.truncate(dst, 64 << 20)
+        for src, dst in ((code_src, code), (vars_src, varstore)):
+            shutil.copy(src, dst)
+            if size:
+                os.truncate(dst, size)
         r = subprocess.run(
-            ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57",
-             "-m", "1G", "-nographic", "-no-reboot",
-             "-drive", f"if=pflash,format=raw,readonly=on,file={code}",
-             "-drive", f"if=pflash,format=raw,file={varstore}",
-             "-kernel", kernel_dir(build, arch) / "vmlinuz",
-             "-initrd", build / "initramfs" / f"{arch}.cpio.gz",
-             "-append", "console=ttyAMA0 panic=-1 charon.capture=1"],
+            qemu + ["-m", "1G", "-nographic", "-no-reboot",
+                    "-drive", f"if=pflash,format=raw,readonly=on,file={code}",
+                    "-drive", f"if=pflash,format=raw,file={varstore}",
+                    "-kernel", kernel_dir(build, arch) / "vmlinuz",
+                    "-initrd", build / "initramfs" / f"{arch}.cpio.gz",
+                    "-append",
+                    f"console={console} panic=-1 charon.capture=1"],
             capture_output=True, text=True, errors="replace", timeout=600)
     if "CHARON-MARKER: capture-done" not in r.stdout:
-        raise SystemExit(f"arm64-acpi: no capture-done:\n{r.stdout[-3000:]}")
-    dest = LIVE_OUT / "arm64-acpi"
+        raise SystemExit(f"{name}: no capture-done:\n{r.stdout[-3000:]}")
+    dest = LIVE_OUT / name
     files = save(r.stdout, dest)
     version = (kernel_dir(build, arch) / "version").read_text().strip()
     (dest / "README").write_text(
-        "Captured by tests/system/capture_crash_roots.py arm64-acpi from "
-        "QEMU virt\nbooting Debian's AAVMF (qemu-efi-aarch64) and\n"
-        f"{version}\nthrough its EFI stub: ACPI, no device tree but "
-        "/chosen; test inputs, not facts\nthe tests assert.\n")
-    print(f"arm64-acpi: {len(files)} files into {dest}")
+        f"Captured by tests/system/capture_crash_roots.py {name} from\n"
+        f"{' '.join(qemu[1:])} booting Debian's {pkg} firmware and\n"
+        f"{version}\nthrough its EFI stub; test inputs, not facts the "
+        "tests assert.\n")
+    print(f"{name}: {len(files)} files into {dest}")
 
 
 def capture(arch, build):
@@ -127,9 +145,9 @@ def capture(arch, build):
 
 def main():
     build = _build_dir()
-    for arch in sys.argv[1:] or list(MACHINES) + ["arm64-acpi"]:
-        if arch == "arm64-acpi":
-            capture_acpi(build)
+    for arch in sys.argv[1:] or list(MACHINES) + list(EFI_ROOTS):
+        if arch in EFI_ROOTS:
+            capture_efi(arch, build)
         else:
             capture(arch, build)
     return 0

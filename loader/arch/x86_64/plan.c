@@ -288,7 +288,7 @@ int charon_x86_place(const struct charon_boot_opts *o, struct charon_boot *b,
 					   CHARON_X86_AFTER_KERNEL, RAM_END,
 					   &x->place, err);
 	}
-	return rc;
+	return rc ?: charon_x86_efi_place(o, b, RAM_END, err);
 }
 
 /* 3. the backup source must not be one of ours */
@@ -457,6 +457,7 @@ int charon_x86_boot_data(const struct charon_boot_opts *o,
 		return charon_errf(err, -ENOMEM, "boot_params: out of memory");
 	}
 	rc = charon_x86_boot_params(o->kernel_path, &x->img, &in, bp, err);
+	rc = rc ?: charon_x86_efi_data(o, b, bp, err);
 	if (rc) {
 		free(bp);
 		free(cl);

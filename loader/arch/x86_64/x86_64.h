@@ -19,6 +19,12 @@ int charon_x86_boot_data(const struct charon_boot_opts *o,
 int charon_x86_fill_next(const struct charon_boot_opts *o,
 			 struct charon_boot *b, struct charon_err *err);
 void charon_x86_free_kernel(struct charon_boot *b);
+int charon_x86_efi_place(const struct charon_boot_opts *o,
+			 struct charon_boot *b, uint64_t max_end,
+			 struct charon_err *err);
+int charon_x86_efi_data(const struct charon_boot_opts *o,
+			struct charon_boot *b, uint8_t *bp,
+			struct charon_err *err);
 int charon_x86_pvh_stub(const struct charon_boot *b, void **out,
 			size_t *out_len, struct charon_err *err);
 

@@ -133,9 +133,9 @@ struct charon_boot_seg {
 };
 
 #define CHARON_BOOT_SEG_KERNEL	0
-/* kernel, initrd, dtb/atags; x86_64: kernel, initrd, boot_params, cmdline;
- * kdump: and elfcorehdr */
-#define CHARON_BOOT_MAX_SEGS	5	/* and kdump's "elfcorehdr" */
+/* kernel, initrd, dtb/atags; x86_64: kernel, initrd, boot_params, cmdline
+ * and, on UEFI, efi; kdump: and elfcorehdr */
+#define CHARON_BOOT_MAX_SEGS	6
 
 /* r1 with a device tree (booting.rst: "~0 when using a device tree") */
 #define CHARON_ARM_MACH_DT	0xffffffffu
@@ -181,6 +181,8 @@ struct charon_boot_x86 {
 	uint64_t backup_dst;
 	uint64_t backup_len;
 	const char *cmdline;		/* as it goes to the cmdline segment */
+	uint64_t efi_addr;		/* UEFI: SETUP_EFI and the map; 0: none */
+	uint64_t efi_size;
 };
 
 struct charon_boot {

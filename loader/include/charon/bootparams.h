@@ -7,10 +7,13 @@
  * line.  The setup header sits in boot_params at the same offsets as in
  * the bzImage file (CHARON_X86_* in <charon/image-x86.h>).
  *
- *	0x070 u64 acpi_rsdp_addr	0x1e8 u8  e820_entries
+ *	0x070 u64 acpi_rsdp_addr	0x1c0     efi_info (32 bytes)
+ *					0x1e8 u8  e820_entries
  *	0x0c0 u32 ext_ramdisk_image	0x1ef u8  sentinel (left 0)
  *	0x0c4 u32 ext_ramdisk_size	0x1f1     setup header (copied)
- *	0x0c8 u32 ext_cmd_line_ptr	0x2d0     e820_table[128], 20 bytes
+ *	0x0c8 u32 ext_cmd_line_ptr	0x1ec u8  secure_boot
+ *					0x250 u64 setup_data (in the header)
+ *					0x2d0     e820_table[128], 20 bytes
  *					          each: u64 addr, u64 size,
  *					          u32 type
  */
@@ -36,6 +39,21 @@
 /* the setup header ends by 0x290 (edd_mbr_sig_buffer) whatever the jump */
 #define CHARON_BP_HDR_LIMIT		0x290
 #define CHARON_BP_E820_TABLE		0x2d0
+/* UEFI (struct efi_info, arch/x86/include/uapi/asm/bootparam.h) */
+#define CHARON_BP_EFI_INFO		0x1c0
+#define CHARON_BP_EFI_MEMDESC_SIZE	0x1c8
+#define CHARON_BP_EFI_MEMMAP		0x1d0
+#define CHARON_BP_EFI_MEMMAP_SIZE	0x1d4
+#define CHARON_BP_EFI_MEMMAP_HI		0x1dc
+#define CHARON_BP_SECURE_BOOT		0x1ec
+#define CHARON_BP_SETUP_DATA		0x250
+/* struct setup_data: u64 next, u32 type, u32 len, then the data */
+#define CHARON_SETUP_DATA_HDR		16
+#define CHARON_SETUP_EFI		4
+/* struct efi_setup_data: fw_vendor, unused, tables, smbios, reserved[8] */
+#define CHARON_EFI_SETUP_DATA_SIZE	96
+/* efi_memory_desc_t: u32 type, pad, u64 phys, virt, num_pages, attribute */
+#define CHARON_EFI_DESC_SIZE		40
 #define CHARON_BP_E820_MAX		128
 #define CHARON_BP_E820_ENTRY_SIZE	20
 

@@ -34,6 +34,30 @@ struct charon_live_keepout {
 	uint64_t size;
 };
 
+/* x86_64 on UEFI: what the next kernel needs to keep EFI (live-efi.c) */
+#define CHARON_LIVE_EFI_MAP_MAX		128
+/* boot_params' efi_info (zero-page.rst 0x1c0, 32 bytes) */
+#define CHARON_EFI_INFO_OFFSET		0x1c0
+#define CHARON_EFI_INFO_SIZE		32
+#define CHARON_EFI_SIGNATURE_EL64	0x34364c45u	/* "EL64" */
+#define CHARON_EFI_MEMORY_RUNTIME	(1ull << 63)
+
+struct charon_efi_desc {	/* one /sys/firmware/efi/runtime-map entry */
+	uint32_t type;
+	uint64_t phys, virt, pages, attr;
+};
+
+struct charon_live_efi {
+	bool have;		/* EL64, a runtime map: pass EFI on */
+	/* /sys/kernel/boot_params/data: efi_info, secure_boot (0x1ec) */
+	uint8_t info[CHARON_EFI_INFO_SIZE];
+	uint8_t secure_boot;
+	/* /sys/firmware/efi/fw_vendor, config_table; systab's SMBIOS= */
+	uint64_t fw_vendor, tables, smbios;
+	struct charon_efi_desc map[CHARON_LIVE_EFI_MAP_MAX];
+	unsigned int nr_map;
+};
+
 struct charon_live {
 	char root[256];		/* "" for the real system */
 	uint64_t page;		/* kexec's page size: keep-outs grow to it */
@@ -59,6 +83,7 @@ struct charon_live {
 	bool have_e820;
 	uint64_t acpi_rsdp;	/* /sys/firmware/efi/systab; 0: BIOS scan */
 	uint16_t com_port;	/* console=ttySn / uart,io,ADDR; 0: none */
+	struct charon_live_efi efi;
 	/*
 	 * arm64 on ACPI (the tree names neither): the console from
 	 * /sys/firmware/acpi/tables/SPCR, the PSCI conduit from FACP
@@ -84,6 +109,7 @@ int charon_memmap_entry(unsigned int n, char *s, char *x, char *t,
 int charon_live_be_number(const char *name, const uint8_t *data, size_t len,
 			  uint64_t *v, struct charon_err *err);
 uint64_t charon_systab_rsdp(const char *text);
+uint64_t charon_systab_value(const char *text, const char *key);
 int charon_live_read(const char *root, enum charon_live_arch arch,
 		     struct charon_live *lv, struct charon_err *err);
 /* for the readers of backend/live-efi.c */
@@ -96,5 +122,7 @@ int charon_live_efi_reserved(const char *name, const char *text,
 			     struct charon_live *lv, struct charon_err *err);
 int charon_live_acpi(const char *root, struct charon_live *lv,
 		     struct charon_err *err);
+int charon_live_x86_efi(const char *root, struct charon_live *lv,
+			struct charon_err *err);
 
 #endif /* CHARON_LIVE_H */

@@ -75,6 +75,17 @@
  * dump: makedumpfile -v (its version), vmcore-dmesg with no argument (usage),
  * the insmod, the kernel-code line, to prove the libraries resolve.
  *
+ * charon.kexec-tool=kexec-tools does the kexec with Debian's kexec -l and
+ * kexec -e instead (the kdump initramfs has it), for comparisons.
+ *
+ * charon.efi=1 (the UEFI kexec tests, tests/system/test_uefi.py) first
+ * reports what this boot has of UEFI and ACPI, then goes on as above:
+ *
+ *   CHARON-MARKER: efi systab=<yes|no> runtime-map=N acpi-tables=N
+ *   CHARON-MARKER: efivar name=NAME bytes=N data=HEX   (its first 32 bytes)
+ *                  (or: efivar none rc=ERRNO: efivarfs did not mount or
+ *                  lists nothing)
+ *
  * charon.capture=1 prints what `charon load --crash` reads, for
  * tests/system/capture_crash_roots.py to turn into a test root, one line
  * per 1 KiB of each file (its bytes in hex; /proc/kcore: its first 16 KiB):
@@ -104,6 +115,7 @@
 #define CHARON "/bin/charon"
 #define RETAINED_INITRD "/sys/firmware/initrd"
 #define REBUILT_INITRD "/kexec-initrd.cpio"
+#define KEXEC_TOOLS_BIN "/sbin/kexec"	/* the kdump initramfs only */
 
 static char line[16384];
 
@@ -392,7 +404,7 @@ static void kexec_failed(const char *step, int status)
 static void kexec_next(const char *cmdline, unsigned long k)
 {
 	static char append[8192];
-	char fail[32], flip[32], from[64];
+	char fail[32], flip[32], from[64], tool[32];
 	const char *initrd;
 	char *load[16] = { CHARON, "load", "--stub", "/boot/charon-stub.bin",
 			   "--kernel", "/boot/vmlinuz", "--initrd", NULL,
@@ -429,6 +441,25 @@ static void kexec_next(const char *cmdline, unsigned long k)
 	}
 	load[n] = NULL;
 
+	/* charon.kexec-tool=kexec-tools: the same load with Debian's kexec
+	 * (the kdump initramfs), for docs/kexec.md's side by side */
+	if (param(cmdline, "charon.kexec-tool", tool, sizeof(tool)) &&
+	    !strcmp(tool, "kexec-tools")) {
+		static char kt_initrd[300], kt_append[sizeof(append) + 16];
+		char *kt[] = { KEXEC_TOOLS_BIN, "-l", "/boot/vmlinuz",
+			       kt_initrd, kt_append, NULL };
+		char *kte[] = { KEXEC_TOOLS_BIN, "-e", NULL };
+
+		snprintf(kt_initrd, sizeof(kt_initrd), "--initrd=%s", initrd);
+		snprintf(kt_append, sizeof(kt_append), "--append=%s", append);
+		rc = run(kt);
+		if (rc) {
+			kexec_failed("kexec-tools-load", rc);
+			return;
+		}
+		kexec_failed("kexec-tools-exec", run(kte));
+		return;
+	}
 	rc = run(load);
 	if (rc) {
 		kexec_failed("load", rc);
@@ -441,6 +472,87 @@ static void kexec_next(const char *cmdline, unsigned long k)
 	}
 	/* returns only if the kexec did not happen */
 	kexec_failed("exec", run(exec));
+}
+
+/* ---- UEFI (charon.efi=1) --------------------------------------------- */
+
+#define EFI_MODULE "/lib/efi-modules/efivarfs.ko"
+#define EFIVARS "/sys/firmware/efi/efivars"
+
+static unsigned int count_entries(const char *dir, int dirs)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned int n = 0;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' &&
+		    (dirs ? e->d_type == DT_DIR : e->d_type == DT_REG))
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/*
+ * What this kernel has of UEFI: the system table, the runtime map, ACPI,
+ * and one EFI variable read through efivarfs (GetVariable(), a runtime
+ * service: only a kernel that kept EFI runtime services can).  BootOrder
+ * when there is one, else the first listed.
+ */
+static void efi_report(void)
+{
+	static const char want[] = "BootOrder-8be4df61-93ca-11d2-aa0d-00e098032b8c";
+	char msg[160], name[256] = "", path[300], hex[65];
+	unsigned char buf[36];
+	struct dirent *e;
+	ssize_t r = -1;
+	DIR *d;
+	int fd;
+
+	mkdir("/sys", 0555);
+	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	fd = open(EFI_MODULE, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		syscall(SYS_finit_module, fd, "", 0);
+		close(fd);
+	}
+	snprintf(msg, sizeof(msg), "systab=%s runtime-map=%u acpi-tables=%u",
+		 access("/sys/firmware/efi/systab", F_OK) ? "no" : "yes",
+		 count_entries("/sys/firmware/efi/runtime-map", 1),
+		 count_entries("/sys/firmware/acpi/tables", 0));
+	put_line("efi ", msg, NULL, NULL);
+	if (mount("efivarfs", EFIVARS, "efivarfs", MS_NOSUID | MS_NODEV |
+		  MS_NOEXEC, NULL) && errno != EBUSY) {
+		snprintf(msg, sizeof(msg), "efivar none rc=%d", errno);
+		put_line(msg, NULL, NULL, NULL);
+		return;
+	}
+	d = opendir(EFIVARS);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (!name[0] || !strcmp(e->d_name, want))
+			snprintf(name, sizeof(name), "%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	snprintf(path, sizeof(path), "%s/%s", EFIVARS, name);
+	fd = name[0] ? open(path, O_RDONLY) : -1;
+	if (fd >= 0) {
+		r = read(fd, buf, sizeof(buf));	/* u32 attributes, data */
+		close(fd);
+	}
+	if (r < 4) {
+		snprintf(msg, sizeof(msg), "efivar none rc=%d", r < 0 ? errno : 0);
+		put_line(msg, NULL, NULL, NULL);
+		return;
+	}
+	for (ssize_t i = 4; i < r; i++)
+		snprintf(hex + 2 * (i - 4), 3, "%02x", buf[i]);
+	hex[2 * (r - 4)] = '\0';
+	snprintf(msg, sizeof(msg), " bytes=%zd data=", r - 4);
+	put_line("efivar name=", name, msg, hex);
 }
 
 /* ---- kdump (the kdump initramfs) ------------------------------------- */
@@ -901,6 +1013,10 @@ static void capture(void)
 		/* arm64 on ACPI: the console and the PSCI conduit */
 		"/sys/firmware/acpi/tables/SPCR",
 		"/sys/firmware/acpi/tables/FACP",
+		/* x86_64 on UEFI: efi_info, and what SETUP_EFI carries */
+		"/sys/kernel/boot_params/data",
+		"/sys/firmware/efi/fw_vendor", "/sys/firmware/efi/runtime",
+		"/sys/firmware/efi/config_table",
 	};
 	char path[128], sym[128];
 	unsigned int i;
@@ -916,6 +1032,7 @@ static void capture(void)
 		capture_file(path, 64);
 	}
 	nftw("/sys/firmware/memmap", capture_one, 8, FTW_PHYS);
+	nftw("/sys/firmware/efi/runtime-map", capture_one, 8, FTW_PHYS);
 	/* /proc/kcore: its ELF and program headers are in its first bytes */
 	capture_file("/proc/kcore", 16384);
 	/* arm has no kcore: charon reads _stext's line of kallsyms */
@@ -942,6 +1059,8 @@ int main(void)
 
 	boot = num_param(cmdline, "charon.boot");
 	kexecs = num_param(cmdline, "charon.kexec");
+	if (num_param(cmdline, "charon.efi"))
+		efi_report();
 	if (!access(VMCORE, F_OK))
 		kdump_dump(cmdline);
 	else if (num_param(cmdline, "charon.kdump-selftest"))
